@@ -1,0 +1,301 @@
+#include "esl/event.hpp"
+
+#include <cstring>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "core/utf8.hpp"
+#include "esl/url.hpp"
+
+namespace fax::esl {
+
+namespace {
+
+constexpr std::string_view k_array_prefix = "ARRAY::";
+constexpr std::string_view k_undef = "_undef_";
+
+}  // namespace
+
+struct Event::Json {
+    simdjson::dom::parser parser;
+};
+
+std::string_view format_name(EventFormat f) noexcept {
+    switch (f) {
+        case EventFormat::plain: return "plain";
+        case EventFormat::json: return "json";
+        case EventFormat::xml: return "xml";
+    }
+    return "plain";
+}
+
+Event::Event() = default;
+Event::~Event() = default;
+Event::Event(Event&&) noexcept = default;
+Event& Event::operator=(Event&&) noexcept = default;
+
+void Event::clear(EventFormat f) {
+    m_format = f;
+    m_headers.clear();
+    m_body = {};
+    m_has_body = false;
+}
+
+core::Result<void> Event::parse(const Message& m) {
+    const std::string_view ct = m.content_type();
+    if (header_name_equal(ct, "text/event-plain")) {
+        return parse_plain(m.body());
+    }
+    if (header_name_equal(ct, "text/event-json")) {
+        return parse_json(m.body());
+    }
+    if (header_name_equal(ct, "text/event-xml")) {
+        return parse_xml(m.body());
+    }
+    return core::make_error(core::Errc::data, fmt::format("not an event: Content-Type '{}'", ct));
+}
+
+// Adds one decoded header; value points into m_storage and is decoded in place.
+void Event::add_plain_header(std::string_view name, char* value, std::size_t len) {
+    len = url_decode_in_place(value, len);
+    std::string_view v(value, len);
+    if (v == k_undef) {
+        v = {};
+    }
+    if (v.size() >= k_array_prefix.size() && v.compare(0, k_array_prefix.size(), k_array_prefix) == 0) {
+        v.remove_prefix(k_array_prefix.size());
+        while (true) {
+            const auto sep = v.find("|:");
+            m_headers.push_back(Header{name, v.substr(0, sep), true});
+            if (sep == std::string_view::npos) {
+                break;
+            }
+            v.remove_prefix(sep + 2);
+        }
+        return;
+    }
+    m_headers.push_back(Header{name, v, false});
+}
+
+core::Result<void> Event::parse_plain(std::string_view body) {
+    clear(EventFormat::plain);
+    m_storage.assign(body);
+    char* d = m_storage.data();
+    const std::size_t size = m_storage.size();
+    std::size_t pos = 0;
+    std::optional<std::size_t> inner_length;
+    while (pos < size) {
+        const void* hit = std::memchr(d + pos, '\n', size - pos);
+        const std::size_t nl = hit != nullptr ? static_cast<std::size_t>(static_cast<char*>(const_cast<void*>(hit)) - d) : size;
+        std::size_t line_end = nl;
+        if (line_end > pos && d[line_end - 1] == '\r') {
+            --line_end;
+        }
+        if (line_end == pos) {  // empty line: end of the header block
+            pos = nl + 1;
+            break;
+        }
+        std::string_view line(d + pos, line_end - pos);
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos) {
+            return core::make_error(core::Errc::data, fmt::format("event header line without ':' at byte {}", pos));
+        }
+        const std::string_view name = line.substr(0, colon);
+        std::size_t vstart = pos + colon + 1;
+        while (vstart < line_end && (d[vstart] == ' ' || d[vstart] == '\t')) {
+            ++vstart;
+        }
+        if (name.size() == 14 && header_name_equal(name, "Content-Length")) {
+            std::size_t n = 0;
+            bool ok = vstart < line_end;
+            for (std::size_t i = vstart; i < line_end; ++i) {
+                if (d[i] < '0' || d[i] > '9' || n > (std::size_t{1} << 40)) {
+                    ok = false;
+                    break;
+                }
+                n = n * 10 + static_cast<std::size_t>(d[i] - '0');
+            }
+            if (!ok) {
+                return core::make_error(core::Errc::data, "event has a bad inner Content-Length");
+            }
+            inner_length = n;
+        } else {
+            add_plain_header(name, d + vstart, line_end - vstart);
+        }
+        pos = nl + 1;
+    }
+    if (inner_length) {
+        const std::size_t avail = pos <= size ? size - pos : 0;
+        if (*inner_length > avail) {
+            return core::make_error(core::Errc::data,
+                                    fmt::format("event body of {} bytes announced, {} present", *inner_length, avail));
+        }
+        m_body = std::string_view(d + pos, *inner_length);
+        m_has_body = true;
+    }
+    return {};
+}
+
+core::Result<void> Event::parse_json(std::string_view body) {
+    clear(EventFormat::json);
+    if (!m_json) {
+        m_json = std::make_unique<Json>();
+    }
+    m_storage.clear();
+    m_storage.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+    m_storage.append(body);
+    simdjson::dom::element root;
+    auto err = m_json->parser.parse(m_storage.data(), m_storage.size(), false).get(root);
+    if (err == simdjson::UTF8_ERROR) {
+        // FreeSWITCH copies invalid UTF-8 raw; repair it and parse again.
+        std::string repaired;
+        repaired.reserve(body.size() + 16);
+        core::append_repaired_utf8(repaired, body);
+        m_storage.clear();
+        m_storage.reserve(repaired.size() + simdjson::SIMDJSON_PADDING);
+        m_storage.append(repaired);
+        err = m_json->parser.parse(m_storage.data(), m_storage.size(), false).get(root);
+    }
+    if (err) {
+        return core::make_error(core::Errc::data, fmt::format("bad JSON event: {}", simdjson::error_message(err)));
+    }
+    simdjson::dom::object obj;
+    if (root.get_object().get(obj)) {
+        return core::make_error(core::Errc::data, "JSON event is not an object");
+    }
+    for (auto field : obj) {
+        const std::string_view key = field.key;
+        const simdjson::dom::element value = field.value;
+        if (key == "_body") {
+            std::string_view b;
+            if (value.get_string().get(b)) {
+                return core::make_error(core::Errc::data, "JSON event _body is not a string");
+            }
+            m_body = b;
+            m_has_body = true;
+            continue;
+        }
+        if (key == "Content-Length") {
+            continue;
+        }
+        std::string_view text;
+        simdjson::dom::array items;
+        if (!value.get_string().get(text)) {
+            m_headers.push_back(Header{key, text, false});
+        } else if (!value.get_array().get(items)) {
+            for (auto item : items) {
+                std::string_view s;
+                if (item.get_string().get(s)) {
+                    s = {};
+                }
+                m_headers.push_back(Header{key, s, true});
+            }
+        } else {
+            return core::make_error(core::Errc::data, fmt::format("JSON event header '{}' is not a string", key));
+        }
+    }
+    return {};
+}
+
+namespace {
+
+// Unescapes the five XML entities in place; returns the new length.
+std::size_t xml_unescape_in_place(char* d, std::size_t n) noexcept {
+    std::size_t o = 0;
+    for (std::size_t i = 0; i < n;) {
+        if (d[i] == '&') {
+            static constexpr std::pair<std::string_view, char> k_ents[] = {
+                {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+            bool done = false;
+            for (const auto& [ent, ch] : k_ents) {
+                if (n - i >= ent.size() && std::memcmp(d + i, ent.data(), ent.size()) == 0) {
+                    d[o++] = ch;
+                    i += ent.size();
+                    done = true;
+                    break;
+                }
+            }
+            if (done) {
+                continue;
+            }
+        }
+        d[o++] = d[i++];
+    }
+    return o;
+}
+
+}  // namespace
+
+core::Result<void> Event::parse_xml(std::string_view body) {
+    clear(EventFormat::xml);
+    m_storage.assign(body);
+    char* d = m_storage.data();
+    std::string_view s(m_storage);
+    const auto hs = s.find("<headers>");
+    const auto he = s.find("</headers>");
+    if (hs == std::string_view::npos || he == std::string_view::npos || he < hs) {
+        return core::make_error(core::Errc::data, "XML event without <headers>");
+    }
+    std::size_t pos = hs + 9;
+    while (pos < he) {
+        while (pos < he && (s[pos] == '\n' || s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\r')) {
+            ++pos;
+        }
+        if (pos >= he) {
+            break;
+        }
+        if (s[pos] != '<') {
+            return core::make_error(core::Errc::data, "XML event: text outside an element");
+        }
+        const auto gt = s.find('>', pos);
+        if (gt == std::string_view::npos || gt > he) {
+            return core::make_error(core::Errc::data, "XML event: unterminated tag");
+        }
+        const std::string_view name = s.substr(pos + 1, gt - pos - 1);
+        const auto close = s.find("</", gt);
+        if (close == std::string_view::npos || close > he || s.compare(close + 2, name.size(), name) != 0) {
+            return core::make_error(core::Errc::data, fmt::format("XML event: element '{}' not closed", name));
+        }
+        std::size_t len = xml_unescape_in_place(d + gt + 1, close - gt - 1);
+        add_plain_header(name, d + gt + 1, len);
+        pos = close + 2 + name.size() + 1;
+    }
+    const auto bs = s.find("<body>", he);
+    if (bs != std::string_view::npos) {
+        const auto be = s.rfind("</body>");
+        if (be == std::string_view::npos || be < bs) {
+            return core::make_error(core::Errc::data, "XML event: <body> not closed");
+        }
+        const std::size_t len = xml_unescape_in_place(d + bs + 6, be - bs - 6);
+        m_body = std::string_view(d + bs + 6, len);
+        m_has_body = true;
+    }
+    return {};
+}
+
+void Event::parse_headers_of(const Message& m) {
+    clear(EventFormat::plain);
+    std::size_t total = 0;
+    for (const auto& h : m.headers()) {
+        total += h.name.size() + h.value.size();
+    }
+    m_storage.clear();
+    m_storage.reserve(total);
+    // First copy every name and value, then take views (no reallocation after).
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    spans.reserve(m.headers().size() * 2);
+    for (const auto& h : m.headers()) {
+        spans.emplace_back(m_storage.size(), h.name.size());
+        m_storage.append(h.name);
+        spans.emplace_back(m_storage.size(), h.value.size());
+        m_storage.append(h.value);
+    }
+    char* d = m_storage.data();
+    for (std::size_t i = 0; i < spans.size(); i += 2) {
+        const std::string_view name(d + spans[i].first, spans[i].second);
+        add_plain_header(name, d + spans[i + 1].first, spans[i + 1].second);
+    }
+}
+
+}  // namespace fax::esl

@@ -1,0 +1,73 @@
+#pragma once
+/// A FreeSWITCH event decoded from a text/event-plain, text/event-json or
+/// text/event-xml message body, or from the header block of the outbound
+/// connect reply (CHANNEL_DATA).
+///
+/// Normal form, the same whatever the wire format: header values decoded
+/// (URL-decoding for plain and xml, JSON unescaping for json); an empty value
+/// (plain "_undef_") is ""; a multi-valued header (plain "ARRAY::a|:b", a JSON
+/// array) is a run of Header entries with array_item set; the inner
+/// Content-Length is not a header; the body, if any, is body().
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "esl/message.hpp"
+
+namespace fax::esl {
+
+enum class EventFormat { plain, json, xml };
+
+/// Name of \a f as used in `event <format>` ("plain", "json", "xml").
+std::string_view format_name(EventFormat f) noexcept;
+
+/// A decoded event. Reusable: parse() overwrites it, keeping capacity.
+/// Not thread-safe. Views returned stay valid until the next parse().
+class Event {
+public:
+    Event();
+    ~Event();
+    Event(Event&&) noexcept;
+    Event& operator=(Event&&) noexcept;
+
+    /// Decodes the body of \a m according to its Content-Type. A type that is
+    /// not text/event-* is an Errc::data error, as is a malformed body.
+    core::Result<void> parse(const Message& m);
+    core::Result<void> parse_plain(std::string_view body);
+    core::Result<void> parse_json(std::string_view body);
+    core::Result<void> parse_xml(std::string_view body);
+    /// Takes the (URL-encoded) outer headers of \a m as the event: the
+    /// outbound `connect` reply.
+    void parse_headers_of(const Message& m);
+
+    EventFormat format() const noexcept { return m_format; }
+    const std::vector<Header>& headers() const noexcept { return m_headers; }
+    std::optional<std::string_view> header(std::string_view name) const noexcept {
+        return find_header(m_headers, name);
+    }
+    /// Header value or "" when absent.
+    std::string_view get(std::string_view name) const noexcept { return header(name).value_or(std::string_view{}); }
+    bool has_body() const noexcept { return m_has_body; }
+    std::string_view body() const noexcept { return m_body; }
+
+    std::string_view name() const noexcept { return get("Event-Name"); }
+    std::string_view subclass() const noexcept { return get("Event-Subclass"); }
+    std::string_view unique_id() const noexcept { return get("Unique-ID"); }
+
+private:
+    void clear(EventFormat f);
+    void add_plain_header(std::string_view name, char* value, std::size_t len);
+    struct Json;
+    EventFormat m_format = EventFormat::plain;
+    std::string m_storage;
+    std::vector<Header> m_headers;
+    std::string_view m_body;
+    bool m_has_body = false;
+    std::unique_ptr<Json> m_json;
+};
+
+}  // namespace fax::esl

@@ -1,0 +1,116 @@
+#include "esl/event_stream.hpp"
+
+#include <cerrno>
+#include <csignal>
+
+#include <fmt/format.h>
+
+#include "core/loop.hpp"
+#include "core/time.hpp"
+#include "esl/event_record.hpp"
+#include "jsonl/writer.hpp"
+
+namespace fax::esl {
+
+core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& opts, int out_fd, const cli::Diag& diag,
+                                    bool* quiet_pipe) {
+    core::Loop loop;
+    config.reconnect = !opts.once;
+    const std::string where = fmt::format("{}:{}", config.host, config.port);
+    InboundClient client(loop, config);
+    jsonl::Writer out(out_fd, jsonl::Writer::Flush::when_idle);
+    EventRecordFormatter formatter;
+    std::string record;
+    std::optional<core::Error> result;
+    bool flush_posted = false;
+
+    auto finish = [&](std::optional<core::Error> r) {
+        if (!result && r) {
+            result = std::move(r);
+        }
+        client.stop();
+        loop.stop();
+    };
+    auto emit = [&](std::string_view rec) {
+        if (auto w = out.write(rec); !w) {
+            if (quiet_pipe != nullptr) {
+                *quiet_pipe = errno == EPIPE;
+            }
+            finish(w.error());
+            return;
+        }
+        if (!flush_posted) {
+            flush_posted = true;
+            loop.post([&] {
+                flush_posted = false;
+                if (auto f = out.flush(); !f) {
+                    if (quiet_pipe != nullptr) {
+                        *quiet_pipe = errno == EPIPE;
+                    }
+                    finish(f.error());
+                }
+            });
+        }
+    };
+
+    client.on_event([&](const Event& ev) {
+        record.clear();
+        formatter.append(record, ev, core::now_unix_ms());
+        emit(record);
+    });
+    client.on_state([&](const ConnectionState& st) {
+        record.clear();
+        jsonl::RecordBuilder b(record);
+        b.begin_object().envelope(st.connected ? "esl.connected" : "esl.disconnected");
+        b.key("id").string(where).key("host").string(where).key("attempt").number(st.attempt);
+        if (!st.connected) {
+            b.key("reason").string(st.error.message);
+            if (st.retry_in_ms >= 0) {
+                b.key("retry_in_ms").number(st.retry_in_ms);
+            } else {
+                b.key("retry_in_ms").null();
+            }
+        }
+        b.end_object();
+        emit(record);
+        if (st.connected) {
+            diag.note(fmt::format("connected to {}", where));
+            return;
+        }
+        if (st.error.code == core::Errc::permission || st.error.code == core::Errc::config) {
+            finish(st.error);
+        } else if (st.retry_in_ms < 0) {
+            finish(st.orderly ? std::nullopt : std::optional<core::Error>(st.error));
+        } else {
+            diag.warning(fmt::format("{}; reconnecting in {} ms", st.error.message, st.retry_in_ms));
+        }
+    });
+
+    auto check = [&](core::Result<Reply> r) {
+        if (r && !r->ok()) {
+            finish(core::make_error(core::Errc::usage, fmt::format("FreeSWITCH refused the subscription: {}", r->text)));
+        }
+    };
+    client.subscribe(opts.format, opts.events, check);
+    for (const auto& [h, v] : opts.filters) {
+        client.add_filter(h, v, check);
+    }
+    loop.on_signals({SIGINT, SIGTERM}, [&](int signo) {
+        diag.note(fmt::format("stopping on signal {}", signo));
+        finish(std::nullopt);
+    });
+    client.start();
+    loop.run();
+    if (auto f = out.flush(); !f && !result) {
+        if (quiet_pipe != nullptr) {
+            *quiet_pipe = errno == EPIPE;
+        }
+        result = f.error();
+    }
+    if (result) {
+        return *result;
+    }
+    return {};
+}
+
+}  // namespace fax::esl
