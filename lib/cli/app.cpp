@@ -30,8 +30,7 @@ std::optional<int> App::parse(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return m_app.exit(e, std::cout, std::cerr);
     } catch (const CLI::ParseError& e) {
-        m_diag.error(e.what());
-        std::cerr << fmt::format("Try '{} --help' for more information.\n", m_tool);
+        m_diag.error(fmt::format("{} (try '{} --help')", e.what(), m_tool));
         return 64;
     }
     m_diag.set_verbosity(m_quiet ? -1 : m_verbose);

@@ -43,7 +43,9 @@ void Diag::debug(std::string_view message) const {
 }
 
 int Diag::fail(const core::Error& e) const {
-    error(e.message);
+    if (!e.message.empty()) {
+        error(e.message);
+    }
     return core::exit_code(e.code);
 }
 

@@ -23,7 +23,8 @@ public:
     void warning(std::string_view message) const;
     void note(std::string_view message) const;
     void debug(std::string_view message) const;
-    /// Prints \a e as an error and returns its exit code.
+    /// Prints \a e as an error (unless its message is empty: already
+    /// reported) and returns its exit code.
     int fail(const core::Error& e) const;
 
 private:

@@ -133,7 +133,7 @@ void dispatch(const std::shared_ptr<Connection>& self) {
         if (!*got) {
             return;
         }
-        const Message& m = im.message;
+        Message& m = im.message;
         if (is_reply(m) && !im.fifo.empty()) {
             auto fn = std::move(im.fifo.front().fn);
             im.fifo.pop_front();

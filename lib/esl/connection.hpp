@@ -29,7 +29,8 @@ public:
     /// during the call only.
     using ReplyFn = std::function<void(core::Result<const Message*>)>;
     /// Every message that is not a reply: events, notices, logs, rejections.
-    using MessageFn = std::function<void(const Message&)>;
+    /// The handler may consume the message (Event::take).
+    using MessageFn = std::function<void(Message&)>;
     /// Called once when the connection ends. \a orderly: the peer said goodbye
     /// (text/disconnect-notice) before closing, or close() was called.
     using CloseFn = std::function<void(const core::Error& why, bool orderly)>;

@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include "core/utf8.hpp"
+#include "esl/scan.hpp"
 #include "esl/url.hpp"
 
 namespace fax::esl {
@@ -37,9 +38,16 @@ Event& Event::operator=(Event&&) noexcept = default;
 
 void Event::clear(EventFormat f) {
     m_format = f;
-    m_headers.clear();
+    m_count = 0;
     m_body = {};
     m_has_body = false;
+}
+
+void Event::pad_storage() {
+    // Zeroed bytes after the end, so word-at-a-time readers stay in bounds.
+    const std::size_t n = m_storage.size();
+    m_storage.append(k_storage_padding, '\0');
+    m_storage.resize(n);
 }
 
 core::Result<void> Event::parse(const Message& m) {
@@ -58,7 +66,9 @@ core::Result<void> Event::parse(const Message& m) {
 
 // Adds one decoded header; value points into m_storage and is decoded in place.
 void Event::add_plain_header(std::string_view name, char* value, std::size_t len) {
-    len = url_decode_in_place(value, len);
+    if (detail::find_byte_padded(value, value + len, '%') != value + len) {
+        len = url_decode_in_place(value, len);
+    }
     std::string_view v(value, len);
     if (v == k_undef) {
         v = {};
@@ -67,7 +77,7 @@ void Event::add_plain_header(std::string_view name, char* value, std::size_t len
         v.remove_prefix(k_array_prefix.size());
         while (true) {
             const auto sep = v.find("|:");
-            m_headers.push_back(Header{name, v.substr(0, sep), true});
+            push(name, v.substr(0, sep), true);
             if (sep == std::string_view::npos) {
                 break;
             }
@@ -75,19 +85,49 @@ void Event::add_plain_header(std::string_view name, char* value, std::size_t len
         }
         return;
     }
-    m_headers.push_back(Header{name, v, false});
+    push(name, v, false);
 }
 
 core::Result<void> Event::parse_plain(std::string_view body) {
     clear(EventFormat::plain);
+    m_storage.reserve(body.size() + k_storage_padding);
     m_storage.assign(body);
-    char* d = m_storage.data();
-    const std::size_t size = m_storage.size();
+    pad_storage();
+    return parse_plain_at(0, m_storage.size());
+}
+
+core::Result<void> Event::take(Message& m) {
+    const std::string_view ct = m.content_type();
+    const bool plain = header_name_equal(ct, "text/event-plain");
+    const bool json = !plain && header_name_equal(ct, "text/event-json");
+    if (!plain && !json) {
+        return parse(m);
+    }
+    const std::size_t offset = m.m_head_size;
+    const std::size_t size = m.m_body.size();
+    m_storage.swap(m.m_data);
+    m.m_headers.clear();
+    m.m_content_type = {};
+    m.m_body = {};
+    m.m_has_body = false;
+    m.m_head_size = 0;
+    m.m_data.clear();
+    clear(plain ? EventFormat::plain : EventFormat::json);
+    if (plain) {
+        m_storage.resize(offset + size);
+        pad_storage();
+        return parse_plain_at(offset, size);
+    }
+    return parse_json_at(offset, size);
+}
+
+core::Result<void> Event::parse_plain_at(std::size_t offset, std::size_t body_size) {
+    char* d = m_storage.data() + offset;
+    const std::size_t size = body_size;
     std::size_t pos = 0;
     std::optional<std::size_t> inner_length;
     while (pos < size) {
-        const void* hit = std::memchr(d + pos, '\n', size - pos);
-        const std::size_t nl = hit != nullptr ? static_cast<std::size_t>(static_cast<char*>(const_cast<void*>(hit)) - d) : size;
+        const std::size_t nl = static_cast<std::size_t>(detail::find_byte_padded(d + pos, d + size, '\n') - d);
         std::size_t line_end = nl;
         if (line_end > pos && d[line_end - 1] == '\r') {
             --line_end;
@@ -97,8 +137,8 @@ core::Result<void> Event::parse_plain(std::string_view body) {
             break;
         }
         std::string_view line(d + pos, line_end - pos);
-        const auto colon = line.find(':');
-        if (colon == std::string_view::npos) {
+        const auto colon = static_cast<std::size_t>(detail::find_byte_padded(d + pos, d + line_end, ':') - (d + pos));
+        if (colon == line.size()) {
             return core::make_error(core::Errc::data, fmt::format("event header line without ':' at byte {}", pos));
         }
         const std::string_view name = line.substr(0, colon);
@@ -139,14 +179,22 @@ core::Result<void> Event::parse_plain(std::string_view body) {
 
 core::Result<void> Event::parse_json(std::string_view body) {
     clear(EventFormat::json);
-    if (!m_json) {
-        m_json = std::make_unique<Json>();
-    }
     m_storage.clear();
     m_storage.reserve(body.size() + simdjson::SIMDJSON_PADDING);
     m_storage.append(body);
+    return parse_json_at(0, body.size());
+}
+
+core::Result<void> Event::parse_json_at(std::size_t offset, std::size_t size) {
+    if (!m_json) {
+        m_json = std::make_unique<Json>();
+    }
+    if (m_storage.capacity() - offset - size < simdjson::SIMDJSON_PADDING) {
+        m_storage.reserve(offset + size + simdjson::SIMDJSON_PADDING);
+    }
+    const std::string_view body(m_storage.data() + offset, size);
     simdjson::dom::element root;
-    auto err = m_json->parser.parse(m_storage.data(), m_storage.size(), false).get(root);
+    auto err = m_json->parser.parse(body.data(), body.size(), false).get(root);
     if (err == simdjson::UTF8_ERROR) {
         // FreeSWITCH copies invalid UTF-8 raw; repair it and parse again.
         std::string repaired;
@@ -160,6 +208,9 @@ core::Result<void> Event::parse_json(std::string_view body) {
     if (err) {
         return core::make_error(core::Errc::data, fmt::format("bad JSON event: {}", simdjson::error_message(err)));
     }
+    // Names, values and _body are views into the parser's string buffer, which
+    // simdjson allocates with SIMDJSON_PADDING (>= k_storage_padding) spare bytes.
+    static_assert(simdjson::SIMDJSON_PADDING >= k_storage_padding);
     simdjson::dom::object obj;
     if (root.get_object().get(obj)) {
         return core::make_error(core::Errc::data, "JSON event is not an object");
@@ -182,14 +233,14 @@ core::Result<void> Event::parse_json(std::string_view body) {
         std::string_view text;
         simdjson::dom::array items;
         if (!value.get_string().get(text)) {
-            m_headers.push_back(Header{key, text, false});
+            push(key, text, false);
         } else if (!value.get_array().get(items)) {
             for (auto item : items) {
                 std::string_view s;
                 if (item.get_string().get(s)) {
                     s = {};
                 }
-                m_headers.push_back(Header{key, s, true});
+                push(key, s, true);
             }
         } else {
             return core::make_error(core::Errc::data, fmt::format("JSON event header '{}' is not a string", key));
@@ -229,7 +280,9 @@ std::size_t xml_unescape_in_place(char* d, std::size_t n) noexcept {
 
 core::Result<void> Event::parse_xml(std::string_view body) {
     clear(EventFormat::xml);
+    m_storage.reserve(body.size() + k_storage_padding);
     m_storage.assign(body);
+    pad_storage();
     char* d = m_storage.data();
     std::string_view s(m_storage);
     const auto hs = s.find("<headers>");
@@ -281,7 +334,7 @@ void Event::parse_headers_of(const Message& m) {
         total += h.name.size() + h.value.size();
     }
     m_storage.clear();
-    m_storage.reserve(total);
+    m_storage.reserve(total + k_storage_padding);
     // First copy every name and value, then take views (no reallocation after).
     std::vector<std::pair<std::size_t, std::size_t>> spans;
     spans.reserve(m.headers().size() * 2);
@@ -291,6 +344,7 @@ void Event::parse_headers_of(const Message& m) {
         spans.emplace_back(m_storage.size(), h.value.size());
         m_storage.append(h.value);
     }
+    pad_storage();
     char* d = m_storage.data();
     for (std::size_t i = 0; i < spans.size(); i += 2) {
         const std::string_view name(d + spans[i].first, spans[i].second);

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,9 @@ public:
     /// Decodes the body of \a m according to its Content-Type. A type that is
     /// not text/event-* is an Errc::data error, as is a malformed body.
     core::Result<void> parse(const Message& m);
+    /// As parse(), but takes the message's buffer instead of copying it;
+    /// \a m is left empty (reusable by the Decoder).
+    core::Result<void> take(Message& m);
     core::Result<void> parse_plain(std::string_view body);
     core::Result<void> parse_json(std::string_view body);
     core::Result<void> parse_xml(std::string_view body);
@@ -45,9 +49,9 @@ public:
     void parse_headers_of(const Message& m);
 
     EventFormat format() const noexcept { return m_format; }
-    const std::vector<Header>& headers() const noexcept { return m_headers; }
+    std::span<const Header> headers() const noexcept { return {m_headers.data(), m_count}; }
     std::optional<std::string_view> header(std::string_view name) const noexcept {
-        return find_header(m_headers, name);
+        return find_header(headers(), name);
     }
     /// Header value or "" when absent.
     std::string_view get(std::string_view name) const noexcept { return header(name).value_or(std::string_view{}); }
@@ -58,13 +62,27 @@ public:
     std::string_view subclass() const noexcept { return get("Event-Subclass"); }
     std::string_view unique_id() const noexcept { return get("Unique-ID"); }
 
+    /// Every header name and value, and the body, is followed by at least
+    /// this many readable bytes (for word-at-a-time scanners).
+    static constexpr std::size_t k_storage_padding = 64;
+
 private:
     void clear(EventFormat f);
+    void pad_storage();
+    void push(std::string_view name, std::string_view value, bool array_item) {
+        if (m_count == m_headers.size()) {
+            m_headers.resize(m_headers.size() * 2 + 64);
+        }
+        m_headers[m_count++] = Header{name, value, array_item};
+    }
+    core::Result<void> parse_plain_at(std::size_t offset, std::size_t size);
+    core::Result<void> parse_json_at(std::size_t offset, std::size_t size);
     void add_plain_header(std::string_view name, char* value, std::size_t len);
     struct Json;
     EventFormat m_format = EventFormat::plain;
     std::string m_storage;
-    std::vector<Header> m_headers;
+    std::vector<Header> m_headers;  ///< first m_count entries are valid
+    std::size_t m_count = 0;
     std::string_view m_body;
     bool m_has_body = false;
     std::unique_ptr<Json> m_json;

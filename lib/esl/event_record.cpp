@@ -1,6 +1,7 @@
 #include "esl/event_record.hpp"
 
 #include <charconv>
+#include <cstring>
 
 #include "core/time.hpp"
 #include "jsonl/escape.hpp"
@@ -9,26 +10,38 @@ namespace fax::esl {
 
 namespace {
 
+// Cheap hash for header names: the first and last 8 bytes and the length.
+// Names like variable_* share prefixes, so the tail matters; collisions only
+// cost a comparison.
 std::uint32_t hash_name(std::string_view s) noexcept {
-    std::uint32_t h = 2166136261U;
-    for (const char c : s) {
-        h = (h ^ static_cast<unsigned char>(c)) * 16777619U;
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    if (s.size() >= 8) {
+        std::memcpy(&a, s.data(), 8);
+        std::memcpy(&b, s.data() + s.size() - 8, 8);
+    } else {
+        std::memcpy(&a, s.data(), s.size());
     }
-    return h;
+    const std::uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ (s.size() * 0x165667B19E3779F9ULL);
+    return static_cast<std::uint32_t>(h >> 32) ^ static_cast<std::uint32_t>(h);
 }
 
-void append_ts(std::string& out, std::int64_t ms) {
-    char buf[24];
-    core::format_utc_ms(ms, buf);
-    out.push_back('"');
-    out.append(buf, sizeof buf);
-    out.push_back('"');
+char* put(char* d, std::string_view lit) noexcept {
+    std::memcpy(d, lit.data(), lit.size());
+    return d + lit.size();
 }
 
-void append_int(std::string& out, std::int64_t v) {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, r.ptr);
+char* put_ts(char* d, std::int64_t ms) noexcept {
+    *d++ = '"';
+    d += core::format_utc_ms(ms, d);
+    *d++ = '"';
+    return d;
+}
+
+char* put_int(char* d, std::int64_t v) noexcept { return std::to_chars(d, d + 24, v).ptr; }
+
+char* put_str_or_null(char* d, std::string_view v) noexcept {
+    return v.empty() ? put(d, "null") : jsonl::write_json_string(d, v);
 }
 
 bool parse_decimal(std::string_view s, std::int64_t& v) noexcept {
@@ -108,66 +121,64 @@ void EventRecordFormatter::append(std::string& out, const Event& ev, std::int64_
         }
     }
 
-    out.append(R"({"type":"esl.event","ts":)");
-    append_ts(out, now_ms);
-    out.append(R"(,"id":)");
+    // Upper bound of the record size, so it can be written by pointer.
+    std::size_t bound = 512 + jsonl::json_string_max_size(core_uuid.size() + seq.size() + 1) +
+                        jsonl::json_string_max_size(unique_id.size()) * 2 + jsonl::json_string_max_size(job_uuid.size()) +
+                        jsonl::json_string_max_size(event_name.size()) + jsonl::json_string_max_size(subclass.size());
+    for (const auto& h : hs) {
+        bound += jsonl::json_string_max_size(h.name.size()) + jsonl::json_string_max_size(h.value.size()) + 20;
+    }
+    if (ev.has_body()) {
+        bound += jsonl::json_string_max_size(ev.body().size()) + 24;
+    }
+    if (m_buf.size() < bound) {
+        m_buf.resize(bound * 2);
+    }
+    char* const start = m_buf.data();
+    char* d = start;
+
+    d = put(d, R"({"type":"esl.event","ts":)");
+    d = put_ts(d, now_ms);
+    d = put(d, R"(,"id":)");
     if (!unique_id.empty()) {
-        jsonl::append_json_string(out, unique_id);
+        d = jsonl::write_json_string(d, unique_id);
     } else if (!job_uuid.empty()) {
-        jsonl::append_json_string(out, job_uuid);
+        d = jsonl::write_json_string(d, job_uuid);
     } else {
-        std::string id;
-        id.reserve(core_uuid.size() + 1 + seq.size());
-        id.append(core_uuid).append("/").append(seq);
-        jsonl::append_json_string(out, id);
+        m_id.assign(core_uuid).append("/").append(seq);
+        d = jsonl::write_json_string(d, m_id);
     }
-    out.append(R"(,"event":)");
-    jsonl::append_json_string(out, event_name);
-    out.append(R"(,"subclass":)");
-    if (subclass.empty()) {
-        out.append("null");
-    } else {
-        jsonl::append_json_string(out, subclass);
-    }
-    out.append(R"(,"uuid":)");
-    if (unique_id.empty()) {
-        out.append("null");
-    } else {
-        jsonl::append_json_string(out, unique_id);
-    }
-    out.append(R"(,"seq":)");
+    d = put(d, R"(,"event":)");
+    d = jsonl::write_json_string(d, event_name);
+    d = put(d, R"(,"subclass":)");
+    d = put_str_or_null(d, subclass);
+    d = put(d, R"(,"uuid":)");
+    d = put_str_or_null(d, unique_id);
+    d = put(d, R"(,"seq":)");
     std::int64_t seq_v = 0;
-    if (parse_decimal(seq, seq_v)) {
-        append_int(out, seq_v);
-    } else {
-        out.append("null");
-    }
-    out.append(R"(,"event_ts":)");
+    d = parse_decimal(seq, seq_v) ? put_int(d, seq_v) : put(d, "null");
+    d = put(d, R"(,"event_ts":)");
     const std::int64_t ev_ms = timestamp_us_to_ms(date_ts);
-    if (ev_ms > 0) {
-        append_ts(out, ev_ms);
-    } else {
-        out.append("null");
-    }
-    out.append(R"(,"format":")");
-    out.append(format_name(ev.format()));
-    out.append(R"(","headers":{)");
+    d = ev_ms > 0 ? put_ts(d, ev_ms) : put(d, "null");
+    d = put(d, R"(,"format":")");
+    d = put(d, format_name(ev.format()));
+    d = put(d, R"(","headers":{)");
     bool first_member = true;
     for (std::size_t i = 0; i < n; ++i) {
         if (m_first[i] != i) {
             continue;
         }
         if (!first_member) {
-            out.push_back(',');
+            *d++ = ',';
         }
         first_member = false;
-        jsonl::append_json_string(out, hs[i].name);
-        out.push_back(':');
+        d = jsonl::write_json_string_padded(d, hs[i].name);
+        *d++ = ':';
         if (m_count[i] == 1 && !hs[i].array_item) {
-            jsonl::append_json_string(out, hs[i].value);
+            d = jsonl::write_json_string_padded(d, hs[i].value);
             continue;
         }
-        out.push_back('[');
+        *d++ = '[';
         bool first_item = true;
         std::uint32_t left = m_count[i];
         for (std::size_t j = i; j < n && left > 0; ++j) {
@@ -176,19 +187,20 @@ void EventRecordFormatter::append(std::string& out, const Event& ev, std::int64_
             }
             --left;
             if (!first_item) {
-                out.push_back(',');
+                *d++ = ',';
             }
             first_item = false;
-            jsonl::append_json_string(out, hs[j].value);
+            d = jsonl::write_json_string_padded(d, hs[j].value);
         }
-        out.push_back(']');
+        *d++ = ']';
     }
-    out.push_back('}');
+    *d++ = '}';
     if (ev.has_body()) {
-        out.append(R"(,"body":)");
-        jsonl::append_json_string(out, ev.body());
+        d = put(d, R"(,"body":)");
+        d = jsonl::write_json_string_padded(d, ev.body());
     }
-    out.push_back('}');
+    *d++ = '}';
+    out.append(start, static_cast<std::size_t>(d - start));
 }
 
 }  // namespace fax::esl

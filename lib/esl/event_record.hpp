@@ -18,6 +18,7 @@ std::int64_t timestamp_us_to_ms(std::string_view us) noexcept;
 class EventRecordFormatter {
 public:
     /// Appends the record for \a ev (no trailing newline) to \a out.
+    /// Relies on Event's storage padding (Event::k_storage_padding).
     /// \a now_ms is the record's "ts".
     void append(std::string& out, const Event& ev, std::int64_t now_ms);
 
@@ -25,6 +26,8 @@ private:
     std::vector<std::uint32_t> m_first;   // index of the first header with the same name
     std::vector<std::uint32_t> m_count;   // group size, valid at the first index
     std::vector<std::int32_t> m_table;    // open-addressing hash of names → first index
+    std::vector<char> m_buf;              // the record, written by pointer
+    std::string m_id;                     // "<Core-UUID>/<seq>" when needed
 };
 
 }  // namespace fax::esl

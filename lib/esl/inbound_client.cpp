@@ -46,13 +46,10 @@ Reply reply_of(const Message& m) {
 struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
     enum class Phase { idle, connecting, awaiting_auth, ready, stopped };
 
-    struct SessionOp {
-        std::string bytes;
-        ReplyFn first_reply;  ///< answered by the first send only
-    };
     struct Queued {
         std::string bytes;
         Connection::ReplyFn fn;
+        bool session = false;  ///< replayed after every reconnect once sent
     };
 
     Impl(core::Loop& l, ClientConfig c) : loop(l), config(std::move(c)), resolver(l.impl().io), timer(l.impl().io) {}
@@ -67,7 +64,7 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
     std::chrono::milliseconds backoff{0};
     EventFn on_event;
     StateFn on_state;
-    std::vector<SessionOp> session;
+    std::vector<std::string> session;  ///< applied session state, in order
     std::deque<Queued> queued;
     std::map<std::string, ReplyFn, std::less<>> jobs;
     EventFormat format = EventFormat::plain;
@@ -137,7 +134,7 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
         std::weak_ptr<Impl> weak = shared_from_this();
         auto c = conn;
         conn->set_handlers(
-            [weak](const Message& m) {
+            [weak](Message& m) {
                 if (auto self = weak.lock()) {
                     self->message(m);
                 }
@@ -151,7 +148,7 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
         conn->start();
     }
 
-    void message(const Message& m) {
+    void message(Message& m) {
         last_rx = Clock::now();
         const std::string_view ct = m.content_type();
         if (phase == Phase::awaiting_auth) {
@@ -168,7 +165,7 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
         if (phase != Phase::ready || ct.rfind("text/event-", 0) != 0) {
             return;
         }
-        if (auto r = event.parse(m); !r) {
+        if (auto r = event.take(m); !r) {
             // One bad event must not end the stream; it is skipped.
             return;
         }
@@ -235,13 +232,15 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
         timer.cancel();
         backoff = std::chrono::milliseconds{0};
         bg_subscribed = user_wants_bg;
-        for (auto& op : session) {
-            conn->send(op.bytes, wrap(std::move(op.first_reply)));
-            op.first_reply = nullptr;
+        for (const auto& bytes : session) {
+            conn->send(bytes, nullptr);
         }
         auto q = std::move(queued);
         queued.clear();
         for (auto& item : q) {
+            if (item.session) {
+                session.push_back(item.bytes);
+            }
             conn->send(std::move(item.bytes), std::move(item.fn));
         }
         if (on_state) {
@@ -299,13 +298,6 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
         }
         const bool again = config.reconnect && !final_error;
         if (!again) {
-            for (auto& op : session) {
-                if (op.first_reply) {
-                    auto fn = std::move(op.first_reply);
-                    op.first_reply = nullptr;
-                    fn(core::make_error(why.code, why.message));
-                }
-            }
             auto q = std::move(queued);
             queued.clear();
             for (auto& item : q) {
@@ -334,21 +326,25 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
         } else {
             phase = Phase::stopped;
         }
-        if (on_state) {
+        if (on_state && !stopping) {
             on_state(st);
         }
     }
 
-    // Sends now when ready, else queues for the next connection.
-    void issue(std::string bytes, Connection::ReplyFn fn) {
+    // Sends now when ready, else queues for the next connection; commands keep
+    // their order either way.
+    void issue(std::string bytes, Connection::ReplyFn fn, bool session_op = false) {
         if (phase == Phase::ready && conn) {
+            if (session_op) {
+                session.push_back(bytes);
+            }
             conn->send(std::move(bytes), std::move(fn));
         } else if (phase == Phase::stopped) {
             if (fn) {
                 fn(core::make_error(core::Errc::unavailable, "not connected"));
             }
         } else {
-            queued.push_back(Queued{std::move(bytes), std::move(fn)});
+            queued.push_back(Queued{std::move(bytes), std::move(fn), session_op});
         }
     }
 
@@ -372,14 +368,10 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
             }
             return;
         }
-        if (phase == Phase::ready && conn) {
-            session.push_back(SessionOp{*bytes, nullptr});
-            conn->send(std::move(*bytes), wrap(std::move(fn)));
-        } else {
-            // Sent, and answered, when the connection is up.
-            session.push_back(SessionOp{std::move(*bytes), std::move(fn)});
-        }
+        issue(std::move(*bytes), wrap(std::move(fn)), true);
     }
+
+    bool stopping = false;
 };
 
 InboundClient::InboundClient(core::Loop& loop, ClientConfig config)
@@ -406,6 +398,7 @@ void InboundClient::stop() {
         return;
     }
     im.config.reconnect = false;
+    im.stopping = true;  // our own stop is not reported through on_state
     im.lost(core::make_error(core::Errc::unavailable, "client stopped"), true, true);
 }
 

@@ -71,9 +71,11 @@ public:
     /// are queued and sent after authentication.
     void start();
     /// Disconnects for good; pending commands fail with Errc::unavailable.
+    /// This end is not reported through on_state.
     void stop();
 
-    /// Session state, replayed after every reconnect.
+    /// Session state, replayed after every reconnect. All commands, session
+    /// or one-shot, are sent in the order they were issued.
     void subscribe(EventFormat format, std::vector<std::string> names, ReplyFn fn = {});
     void nixevent(std::vector<std::string> names, ReplyFn fn = {});
     void noevents(ReplyFn fn = {});

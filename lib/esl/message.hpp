@@ -3,6 +3,7 @@
 /// Content-Length header, a body of exactly that many bytes.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,10 +20,25 @@ struct Header {
 };
 
 /// Case-insensitive ASCII comparison of header names.
-bool header_name_equal(std::string_view a, std::string_view b) noexcept;
+inline bool header_name_equal(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto x = static_cast<unsigned char>(a[i]);
+        const auto y = static_cast<unsigned char>(b[i]);
+        if (x != y) {
+            const unsigned lx = x | 0x20U;
+            if (lx != (y | 0x20U) || lx < 'a' || lx > 'z') {
+                return false;
+            }
+        }
+    }
+    return true;
+}
 
 /// First header called \a name (case-insensitive) in \a headers.
-std::optional<std::string_view> find_header(const std::vector<Header>& headers, std::string_view name) noexcept;
+std::optional<std::string_view> find_header(std::span<const Header> headers, std::string_view name) noexcept;
 
 /// A decoded outer message. Values of the outer block are raw (FreeSWITCH does
 /// not URL-encode them, except in the outbound connect reply).
@@ -44,6 +60,7 @@ public:
 
 private:
     friend class Decoder;
+    friend class Event;
     std::string m_data;  ///< header block, then body, then padding room
     std::size_t m_head_size = 0;
     std::vector<Header> m_headers;

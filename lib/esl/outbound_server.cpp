@@ -67,7 +67,7 @@ struct OutboundSession::Impl {
         });
     }
 
-    void message(const std::shared_ptr<Impl>& self, const Message& m) {
+    void message(const std::shared_ptr<Impl>& self, Message& m) {
         touch(self);
         const std::string_view ct = m.content_type();
         if (header_name_equal(ct, "text/disconnect-notice")) {
@@ -80,7 +80,7 @@ struct OutboundSession::Impl {
         if (ct.rfind("text/event-", 0) != 0) {
             return;
         }
-        if (!event.parse(m)) {
+        if (!event.take(m)) {
             return;
         }
         const std::string_view name = event.name();
@@ -285,7 +285,7 @@ struct OutboundServer::Impl : std::enable_shared_from_this<OutboundServer::Impl>
         conn->set_reply_timeout(config.connect_timeout);
         std::weak_ptr<OutboundSession::Impl> weak = s;
         conn->set_handlers(
-            [weak](const Message& m) {
+            [weak](Message& m) {
                 if (auto p = weak.lock()) {
                     p->message(p, m);
                 }

@@ -250,7 +250,8 @@ core::Result<void> run_shell(ClientConfig config, int in_fd, int out_fd, const c
         return *result;
     }
     if (bad_lines > 0) {
-        return core::make_error(core::Errc::data, fmt::format("{} bad input line(s) skipped", bad_lines));
+        // Each bad line was reported already; no summary line.
+        return core::make_error(core::Errc::data, "");
     }
     return {};
 }

@@ -16,7 +16,8 @@ namespace fax::esl {
 /// Runs until \a in_fd ends and every reply and background job has arrived
 /// (jobs wait at most \a job_timeout; zero: forever), or SIGINT/SIGTERM.
 /// Bad input lines are reported on stderr and skipped; if there were any the
-/// result is Errc::data. Connection loss: Errc::unavailable.
+/// result is Errc::data with an empty message (nothing more to print).
+/// Connection loss: Errc::unavailable.
 core::Result<void> run_shell(ClientConfig config, int in_fd, int out_fd, const cli::Diag& diag,
                              std::chrono::milliseconds job_timeout);
 

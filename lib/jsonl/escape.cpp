@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "core/utf8.hpp"
 
@@ -27,16 +28,80 @@ constexpr auto k_class = make_class_table();
 constexpr char k_hex[] = "0123456789abcdef";
 constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
 
+// High bit set in each byte of \a w that is a control character, '"', '\\'
+// or >= 0x80. Bytes above the first flagged one may be false positives (a
+// borrow); the lowest flagged byte is always exact.
+inline std::uint64_t special_bytes(std::uint64_t w) noexcept {
+    constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t k_high = 0x8080808080808080ULL;
+    const std::uint64_t ctl = (w - k_ones * 0x20) & ~w;
+    const std::uint64_t quote = w ^ (k_ones * '"');
+    const std::uint64_t slash = w ^ (k_ones * '\\');
+    return (ctl | ((quote - k_ones) & ~quote) | ((slash - k_ones) & ~slash) | w) & k_high;
+}
+
+inline bool has_special_byte(std::uint64_t w) noexcept { return special_bytes(w) != 0; }
+
+// Writes the escape (or UTF-8 sequence, or U+FFFD) for the special byte at p;
+// returns the new input position.
+inline const unsigned char* write_special(char*& dst, const unsigned char* p, const unsigned char* end) noexcept {
+    const unsigned char c = *p;
+    if (c >= 0x80) {
+        std::size_t skip = 0;
+        const std::size_t n = core::utf8_sequence(p, end, &skip);
+        if (n != 0) {
+            std::memcpy(dst, p, n);
+            dst += n;
+            return p + n;
+        }
+        std::memcpy(dst, "\xEF\xBF\xBD", 3);
+        dst += 3;
+        return p + skip;
+    }
+    *dst++ = '\\';
+    switch (c) {
+        case '"': *dst++ = '"'; break;
+        case '\\': *dst++ = '\\'; break;
+        case '\n': *dst++ = 'n'; break;
+        case '\r': *dst++ = 'r'; break;
+        case '\t': *dst++ = 't'; break;
+        case '\b': *dst++ = 'b'; break;
+        case '\f': *dst++ = 'f'; break;
+        default:
+            *dst++ = 'u';
+            *dst++ = '0';
+            *dst++ = '0';
+            *dst++ = "0123456789abcdef"[c >> 4];
+            *dst++ = "0123456789abcdef"[c & 0xF];
+    }
+    return p + 1;
+}
+
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view s) {
-    out.push_back('"');
+char* write_json_string(char* dst, std::string_view s) noexcept {
+    *dst++ = '"';
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* end = p + s.size();
-    const auto* run = p;
     while (p < end) {
-        const std::uint8_t cls = k_class[*p];
+        // Copy 8 plain bytes (no control, quote, backslash or high bit) at a time.
+        while (end - p >= 8) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, p, 8);
+            if (has_special_byte(w)) {
+                break;
+            }
+            std::memcpy(dst, &w, 8);
+            dst += 8;
+            p += 8;
+        }
+        if (p >= end) {
+            break;
+        }
+        const unsigned char c = *p;
+        const std::uint8_t cls = k_class[c];
         if (cls == 0) {
+            *dst++ = static_cast<char>(c);
             ++p;
             continue;
         }
@@ -44,35 +109,72 @@ void append_json_string(std::string& out, std::string_view s) {
             std::size_t skip = 0;
             const std::size_t n = core::utf8_sequence(p, end, &skip);
             if (n != 0) {
+                std::memcpy(dst, p, n);
+                dst += n;
                 p += n;
-                continue;
+            } else {
+                std::memcpy(dst, k_replacement.data(), k_replacement.size());
+                dst += k_replacement.size();
+                p += skip;
             }
-            out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
-            out.append(k_replacement);
-            p += skip;
-            run = p;
             continue;
         }
-        out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
-        const unsigned char c = *p;
+        *dst++ = '\\';
         switch (c) {
-            case '"': out.append("\\\""); break;
-            case '\\': out.append("\\\\"); break;
-            case '\n': out.append("\\n"); break;
-            case '\r': out.append("\\r"); break;
-            case '\t': out.append("\\t"); break;
-            case '\b': out.append("\\b"); break;
-            case '\f': out.append("\\f"); break;
-            default: {
-                const char esc[6] = {'\\', 'u', '0', '0', k_hex[c >> 4], k_hex[c & 0xF]};
-                out.append(esc, 6);
-            }
+            case '"': *dst++ = '"'; break;
+            case '\\': *dst++ = '\\'; break;
+            case '\n': *dst++ = 'n'; break;
+            case '\r': *dst++ = 'r'; break;
+            case '\t': *dst++ = 't'; break;
+            case '\b': *dst++ = 'b'; break;
+            case '\f': *dst++ = 'f'; break;
+            default:
+                *dst++ = 'u';
+                *dst++ = '0';
+                *dst++ = '0';
+                *dst++ = k_hex[c >> 4];
+                *dst++ = k_hex[c & 0xF];
         }
         ++p;
-        run = p;
     }
-    out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
-    out.push_back('"');
+    *dst++ = '"';
+    return dst;
+}
+
+char* write_json_string_padded(char* dst, std::string_view s) noexcept {
+    *dst++ = '"';
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* end = p + s.size();
+    while (p < end) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, p, 8);
+        const auto left = static_cast<std::size_t>(end - p);
+        std::size_t take = 8;
+        if (left < 8) {
+            const std::uint64_t keep = (std::uint64_t{1} << (left * 8)) - 1;
+            w = (w & keep) | (0x4141414141414141ULL & ~keep);  // pad with 'A'
+            take = left;
+        }
+        const std::uint64_t special = special_bytes(w);
+        std::memcpy(dst, &w, 8);
+        if (special == 0) {
+            dst += take;
+            p += take;
+            continue;
+        }
+        const auto first = static_cast<std::size_t>(__builtin_ctzll(special)) / 8;
+        dst += first;
+        p = write_special(dst, p + first, end);
+    }
+    *dst++ = '"';
+    return dst;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+    const std::size_t old = out.size();
+    out.resize(old + json_string_max_size(s.size()));
+    char* e = write_json_string(out.data() + old, s);
+    out.resize(static_cast<std::size_t>(e - out.data()));
 }
 
 }  // namespace fax::jsonl

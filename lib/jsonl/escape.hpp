@@ -13,4 +13,20 @@ namespace fax::jsonl {
 /// is replaced by U+FFFD, one per maximal ill-formed subpart.
 void append_json_string(std::string& out, std::string_view s);
 
+/// Bytes write_json_string may write for an input of \a n bytes.
+constexpr std::size_t json_string_max_size(std::size_t n) noexcept { return 6 * n + 2; }
+
+/// Writes \a s as a JSON string literal at \a dst and returns the end.
+/// Same rules as append_json_string. Requires: room for json_string_max_size(s.size()).
+char* write_json_string(char* dst, std::string_view s) noexcept;
+
+/// Bytes that must be readable after any string given to write_json_string_padded.
+inline constexpr std::size_t k_read_padding = 8;
+
+/// As write_json_string, but reads whole 8-byte words, also past the end of
+/// \a s (bytes there do not affect the output), and may write up to 8 bytes
+/// past the returned end. Requires: k_read_padding readable bytes after s,
+/// room for json_string_max_size(s.size()) + 8 at dst.
+char* write_json_string_padded(char* dst, std::string_view s) noexcept;
+
 }  // namespace fax::jsonl

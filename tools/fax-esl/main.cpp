@@ -67,7 +67,9 @@ int main(int argc, char** argv) {
             ->check(CLI::IsMember({"plain", "json", "xml"}))
             ->type_name("FORMAT");
         events->add_option("--filter", filters, "Deliver only events whose HEADER equals VALUE (repeatable)")
-            ->type_name("HEADER VALUE");
+            ->type_name("HEADER VALUE")
+            ->expected(1)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
         events->add_flag("--once", once, "Exit at the first disconnect instead of reconnecting");
         events->add_option("--reconnect-max", reconnect_max, "Longest wait between reconnect attempts, in seconds")
             ->check(CLI::PositiveNumber)
@@ -142,8 +144,7 @@ int main(int argc, char** argv) {
         auto* sub = api->parsed() ? api : bgapi;
         const auto words = sub->remaining();
         if (words.empty()) {
-            diag.error(fmt::format("{}: missing command", sub->get_name()));
-            std::fputs("Try 'fax-esl --help' for more information.\n", stderr);
+            diag.error(fmt::format("{}: missing command (try 'fax-esl {} --help')", sub->get_name(), sub->get_name()));
             return 64;
         }
         const std::string command = fmt::format("{}", fmt::join(words, " "));

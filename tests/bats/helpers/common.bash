@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# stderr, stderr_lines, output, lines: set by bats' run. FAKE_*: used by the test files.
+# shellcheck disable=SC2154,SC2034
 # Shared helpers for faxkit's Bats suites: locate the binaries, isolate the environment, run the
 # fake FreeSWITCH event socket (tests/fakes/esl_fake.py) per test.
 
@@ -17,7 +19,7 @@ common_setup() {
 	# An empty config so /etc/gofax.conf of the machine never leaks into a test.
 	export FAXKIT_CONFIG="$BATS_TEST_TMPDIR/empty.conf"
 	: >"$FAXKIT_CONFIG"
-	FAKE_PID= BG_PIDS=()
+	FAKE_PID='' BG_PIDS=()
 	[[ -x "$FAXKIT_BIN_DIR/fax-esl" ]] ||
 		fail "fax-esl binary not found at $FAXKIT_BIN_DIR/fax-esl (build first or set FAXKIT_BIN_DIR)"
 }
