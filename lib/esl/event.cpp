@@ -65,9 +65,13 @@ core::Result<void> Event::parse(const Message& m) {
 }
 
 // Adds one decoded header; value points into m_storage and is decoded in place.
-void Event::add_plain_header(std::string_view name, char* value, std::size_t len) {
-    if (detail::find_byte_padded(value, value + len, '%') != value + len) {
-        len = url_decode_in_place(value, len);
+void Event::add_plain_header(std::string_view name, bool name_safe, char* value, std::size_t len, bool has_percent,
+                             bool clean) {
+    bool safe = clean;
+    if (has_percent) {
+        bool special = false;
+        len = url_decode_in_place(value, len, &special);
+        safe = clean && !special;
     }
     std::string_view v(value, len);
     if (v == k_undef) {
@@ -77,7 +81,7 @@ void Event::add_plain_header(std::string_view name, char* value, std::size_t len
         v.remove_prefix(k_array_prefix.size());
         while (true) {
             const auto sep = v.find("|:");
-            push(name, v.substr(0, sep), true);
+            push(name, v.substr(0, sep), true, name_safe, safe);
             if (sep == std::string_view::npos) {
                 break;
             }
@@ -85,7 +89,7 @@ void Event::add_plain_header(std::string_view name, char* value, std::size_t len
         }
         return;
     }
-    push(name, v, false);
+    push(name, v, false, name_safe, safe);
 }
 
 core::Result<void> Event::parse_plain(std::string_view body) {
@@ -127,43 +131,45 @@ core::Result<void> Event::parse_plain_at(std::size_t offset, std::size_t body_si
     std::size_t pos = 0;
     std::optional<std::size_t> inner_length;
     while (pos < size) {
-        const std::size_t nl = static_cast<std::size_t>(detail::find_byte_padded(d + pos, d + size, '\n') - d);
-        std::size_t line_end = nl;
-        if (line_end > pos && d[line_end - 1] == '\r') {
-            --line_end;
-        }
-        if (line_end == pos) {  // empty line: end of the header block
-            pos = nl + 1;
+        if (d[pos] == '\n' || (d[pos] == '\r' && pos + 1 < size && d[pos + 1] == '\n')) {
+            pos += d[pos] == '\n' ? 1 : 2;  // empty line: end of the header block
             break;
         }
-        std::string_view line(d + pos, line_end - pos);
-        const auto colon = static_cast<std::size_t>(detail::find_byte_padded(d + pos, d + line_end, ':') - (d + pos));
-        if (colon == line.size()) {
+        bool name_safe = false;
+        const char* colon = detail::scan_name(d + pos, d + size, name_safe);
+        if (colon == d + size || *colon != ':') {
             return core::make_error(core::Errc::data, fmt::format("event header line without ':' at byte {}", pos));
         }
-        const std::string_view name = line.substr(0, colon);
-        std::size_t vstart = pos + colon + 1;
-        while (vstart < line_end && (d[vstart] == ' ' || d[vstart] == '\t')) {
-            ++vstart;
+        const std::string_view name(d + pos, static_cast<std::size_t>(colon - (d + pos)));
+        const char* v = colon + 1;
+        while (*v == ' ' || *v == '\t') {
+            ++v;
+        }
+        const detail::ValueScan scan = detail::scan_value(v, d + size);
+        const char* line_end = scan.end;
+        bool clean = scan.clean;
+        if (line_end > v && line_end[-1] == '\r') {
+            --line_end;  // CRLF: the '\r' made the scan unclean; only the cost of escaping
         }
         if (name.size() == 14 && header_name_equal(name, "Content-Length")) {
             std::size_t n = 0;
-            bool ok = vstart < line_end;
-            for (std::size_t i = vstart; i < line_end; ++i) {
-                if (d[i] < '0' || d[i] > '9' || n > (std::size_t{1} << 40)) {
+            bool ok = v < line_end;
+            for (const char* c = v; c < line_end; ++c) {
+                if (*c < '0' || *c > '9' || n > (std::size_t{1} << 40)) {
                     ok = false;
                     break;
                 }
-                n = n * 10 + static_cast<std::size_t>(d[i] - '0');
+                n = n * 10 + static_cast<std::size_t>(*c - '0');
             }
             if (!ok) {
                 return core::make_error(core::Errc::data, "event has a bad inner Content-Length");
             }
             inner_length = n;
         } else {
-            add_plain_header(name, d + vstart, line_end - vstart);
+            char* value = d + (v - d);
+            add_plain_header(name, name_safe, value, static_cast<std::size_t>(line_end - v), scan.has_percent, clean);
         }
-        pos = nl + 1;
+        pos = static_cast<std::size_t>(scan.end - d) + 1;
     }
     if (inner_length) {
         const std::size_t avail = pos <= size ? size - pos : 0;
@@ -311,7 +317,7 @@ core::Result<void> Event::parse_xml(std::string_view body) {
             return core::make_error(core::Errc::data, fmt::format("XML event: element '{}' not closed", name));
         }
         std::size_t len = xml_unescape_in_place(d + gt + 1, close - gt - 1);
-        add_plain_header(name, d + gt + 1, len);
+        add_plain_header(name, false, d + gt + 1, len, true, false);
         pos = close + 2 + name.size() + 1;
     }
     const auto bs = s.find("<body>", he);
@@ -348,7 +354,7 @@ void Event::parse_headers_of(const Message& m) {
     char* d = m_storage.data();
     for (std::size_t i = 0; i < spans.size(); i += 2) {
         const std::string_view name(d + spans[i].first, spans[i].second);
-        add_plain_header(name, d + spans[i + 1].first, spans[i + 1].second);
+        add_plain_header(name, false, d + spans[i + 1].first, spans[i + 1].second, true, false);
     }
 }
 

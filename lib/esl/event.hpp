@@ -69,15 +69,26 @@ public:
 private:
     void clear(EventFormat f);
     void pad_storage();
-    void push(std::string_view name, std::string_view value, bool array_item) {
+    void push(std::string_view name, std::string_view value, bool array_item, bool name_safe = false,
+              bool value_safe = false) {
         if (m_count == m_headers.size()) {
             m_headers.resize(m_headers.size() * 2 + 64);
         }
-        m_headers[m_count++] = Header{name, value, array_item};
+        // Field by field: a whole-struct copy through a temporary stalls on
+        // store forwarding here (measured: ~40% of plain parsing).
+        Header& h = m_headers[m_count++];
+        h.name = name;
+        h.value = value;
+        h.array_item = array_item;
+        h.name_json_safe = name_safe;
+        h.value_json_safe = value_safe;
     }
     core::Result<void> parse_plain_at(std::size_t offset, std::size_t size);
     core::Result<void> parse_json_at(std::size_t offset, std::size_t size);
-    void add_plain_header(std::string_view name, char* value, std::size_t len);
+    /// Decodes \a value in place if \a has_percent and records the header;
+    /// \a clean: the raw value had no JSON-special byte.
+    void add_plain_header(std::string_view name, bool name_safe, char* value, std::size_t len, bool has_percent,
+                          bool clean);
     struct Json;
     EventFormat m_format = EventFormat::plain;
     std::string m_storage;

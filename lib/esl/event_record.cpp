@@ -40,6 +40,15 @@ char* put_ts(char* d, std::int64_t ms) noexcept {
 
 char* put_int(char* d, std::int64_t v) noexcept { return std::to_chars(d, d + 24, v).ptr; }
 
+// A string known to need no escaping: quotes around a plain copy.
+char* put_quoted(char* d, std::string_view v) noexcept {
+    *d++ = '"';
+    std::memcpy(d, v.data(), v.size());
+    d += v.size();
+    *d++ = '"';
+    return d;
+}
+
 char* put_str_or_null(char* d, std::string_view v) noexcept {
     return v.empty() ? put(d, "null") : jsonl::write_json_string(d, v);
 }
@@ -172,10 +181,10 @@ void EventRecordFormatter::append(std::string& out, const Event& ev, std::int64_
             *d++ = ',';
         }
         first_member = false;
-        d = jsonl::write_json_string_padded(d, hs[i].name);
+        d = hs[i].name_json_safe ? put_quoted(d, hs[i].name) : jsonl::write_json_string_padded(d, hs[i].name);
         *d++ = ':';
         if (m_count[i] == 1 && !hs[i].array_item) {
-            d = jsonl::write_json_string_padded(d, hs[i].value);
+            d = hs[i].value_json_safe ? put_quoted(d, hs[i].value) : jsonl::write_json_string_padded(d, hs[i].value);
             continue;
         }
         *d++ = '[';
@@ -190,7 +199,7 @@ void EventRecordFormatter::append(std::string& out, const Event& ev, std::int64_
                 *d++ = ',';
             }
             first_item = false;
-            d = jsonl::write_json_string_padded(d, hs[j].value);
+            d = hs[j].value_json_safe ? put_quoted(d, hs[j].value) : jsonl::write_json_string_padded(d, hs[j].value);
         }
         *d++ = ']';
     }

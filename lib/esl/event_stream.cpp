@@ -12,6 +12,17 @@
 
 namespace fax::esl {
 
+core::Result<std::vector<std::pair<std::string, std::string>>> pair_filters(const std::vector<std::string>& words) {
+    if (words.size() % 2 != 0) {
+        return core::make_error(core::Errc::usage, "--filter needs HEADER and VALUE (try 'fax-esl events --help')");
+    }
+    std::vector<std::pair<std::string, std::string>> out;
+    for (std::size_t i = 0; i < words.size(); i += 2) {
+        out.emplace_back(words[i], words[i + 1]);
+    }
+    return out;
+}
+
 core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& opts, int out_fd, const cli::Diag& diag,
                                     bool* quiet_pipe) {
     core::Loop loop;

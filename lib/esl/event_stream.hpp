@@ -20,6 +20,9 @@ struct StreamOptions {
     bool once = false;  ///< stop at the first disconnect instead of reconnecting
 };
 
+/// Pairs `--filter HEADER VALUE` words; an odd count is Errc::usage.
+core::Result<std::vector<std::pair<std::string, std::string>>> pair_filters(const std::vector<std::string>& words);
+
 /// Runs until SIGINT/SIGTERM (then ok), or with \a opts.once until the
 /// connection ends (ok if the server said goodbye, else its error). A refused
 /// password or ACL rejection always ends it (Errc::permission); so does an

@@ -17,6 +17,8 @@ struct Header {
     std::string_view name;
     std::string_view value;
     bool array_item = false;
+    bool name_json_safe = false;   ///< name needs no JSON escaping (known from parsing)
+    bool value_json_safe = false;  ///< likewise the value
 };
 
 /// Case-insensitive ASCII comparison of header names.

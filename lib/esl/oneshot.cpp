@@ -1,5 +1,6 @@
 #include "esl/oneshot.hpp"
 
+#include <cstdio>
 #include <optional>
 
 #include <fmt/format.h>
@@ -68,6 +69,29 @@ std::string oneshot_text(const Reply& reply) {
         s.push_back('\n');
     }
     return s;
+}
+
+}  // namespace fax::esl
+
+namespace fax::esl {
+
+int print_oneshot(const cli::Diag& diag, const std::string& command, const core::Result<Reply>& r, bool background,
+                  bool json) {
+    if (!r) {
+        return diag.fail(r.error());
+    }
+    const std::string text = json ? oneshot_record(command, *r, background) + "\n" : oneshot_text(*r);
+    if (json || r->ok()) {
+        if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+            return diag.fail(core::make_error(core::Errc::io, "cannot write output"));
+        }
+    }
+    if (!r->ok()) {
+        const auto first = r->text.substr(0, r->text.find('\n'));
+        diag.error(fmt::format("{} {}: {}", background ? "bgapi" : "api", command, first));
+        return 1;
+    }
+    return 0;
 }
 
 }  // namespace fax::esl

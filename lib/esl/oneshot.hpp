@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "cli/diag.hpp"
 #include "core/result.hpp"
 #include "esl/inbound_client.hpp"
 
@@ -24,5 +25,11 @@ std::string oneshot_record(const std::string& command, const Reply& reply, bool 
 
 /// The text printed for an answer: the body, with a final newline added if missing.
 std::string oneshot_text(const Reply& reply);
+
+/// Prints \a r for `fax-esl api|bgapi`: the answer (or its record with \a json)
+/// on stdout; a -ERR/-USAGE answer as one error line, exit 1; a failure via
+/// \a diag with its exit code. Returns the exit code.
+int print_oneshot(const cli::Diag& diag, const std::string& command, const core::Result<Reply>& r, bool background,
+                  bool json);
 
 }  // namespace fax::esl

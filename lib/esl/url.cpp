@@ -47,11 +47,12 @@ int hex(char c) noexcept { return k_hex_value[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
-std::size_t url_decode_in_place(char* data, std::size_t size) noexcept {
+std::size_t url_decode_in_place(char* data, std::size_t size, bool* special) noexcept {
     char* p = static_cast<char*>(std::memchr(data, '%', size));
     if (p == nullptr) {
         return size;
     }
+    bool any_special = false;
     char* end = data + size;
     char* out = p;
     while (p < end) {
@@ -59,12 +60,17 @@ std::size_t url_decode_in_place(char* data, std::size_t size) noexcept {
             const int hi = hex(p[1]);
             const int lo = hex(p[2]);
             if (hi >= 0 && lo >= 0) {
-                *out++ = static_cast<char>((hi << 4) | lo);
+                const int b = (hi << 4) | lo;
+                any_special = any_special || b < 0x20 || b >= 0x80 || b == '"' || b == '\\';
+                *out++ = static_cast<char>(b);
                 p += 3;
                 continue;
             }
         }
         *out++ = *p++;
+    }
+    if (special != nullptr) {
+        *special = any_special;
     }
     return static_cast<std::size_t>(out - data);
 }

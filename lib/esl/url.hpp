@@ -8,7 +8,9 @@ namespace fax::esl {
 
 /// Decodes %XX (two hex digits) in place and returns the new length.
 /// '+' stays '+'; a '%' not followed by two hex digits is kept as is.
-std::size_t url_decode_in_place(char* data, std::size_t size) noexcept;
+/// If \a special is given it is set when a decoded %XX byte needs JSON
+/// escaping or UTF-8 checking (< 0x20, '"', '\\', >= 0x80).
+std::size_t url_decode_in_place(char* data, std::size_t size, bool* special = nullptr) noexcept;
 
 /// Returns the decoded form of \a s.
 std::string url_decode(std::string_view s);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/utf8.hpp"
+#include "jsonl/swar.hpp"
 
 namespace fax::jsonl {
 
@@ -28,17 +29,7 @@ constexpr auto k_class = make_class_table();
 constexpr char k_hex[] = "0123456789abcdef";
 constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
 
-// High bit set in each byte of \a w that is a control character, '"', '\\'
-// or >= 0x80. Bytes above the first flagged one may be false positives (a
-// borrow); the lowest flagged byte is always exact.
-inline std::uint64_t special_bytes(std::uint64_t w) noexcept {
-    constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
-    constexpr std::uint64_t k_high = 0x8080808080808080ULL;
-    const std::uint64_t ctl = (w - k_ones * 0x20) & ~w;
-    const std::uint64_t quote = w ^ (k_ones * '"');
-    const std::uint64_t slash = w ^ (k_ones * '\\');
-    return (ctl | ((quote - k_ones) & ~quote) | ((slash - k_ones) & ~slash) | w) & k_high;
-}
+using detail::special_bytes;
 
 inline bool has_special_byte(std::uint64_t w) noexcept { return special_bytes(w) != 0; }
 

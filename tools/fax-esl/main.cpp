@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -18,25 +17,6 @@ using namespace fax;
 namespace {
 
 std::chrono::milliseconds seconds(double s) { return std::chrono::milliseconds(static_cast<long long>(s * 1000.0)); }
-
-int print_answer(const cli::Diag& diag, const std::string& command, const core::Result<esl::Reply>& r, bool background,
-                 bool json) {
-    if (!r) {
-        return diag.fail(r.error());
-    }
-    const std::string text = json ? esl::oneshot_record(command, *r, background) + "\n" : esl::oneshot_text(*r);
-    if (json || r->ok()) {
-        if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-            return diag.fail(core::make_error(core::Errc::io, "cannot write output"));
-        }
-    }
-    if (!r->ok()) {
-        const auto first = r->text.substr(0, r->text.find('\n'));
-        diag.error(fmt::format("{} {}: {}", background ? "bgapi" : "api", command, first));
-        return 1;
-    }
-    return 0;
-}
 
 }  // namespace
 
@@ -58,7 +38,7 @@ int main(int argc, char** argv) {
 
         auto* events = c.add_subcommand("events", "Subscribe and write one JSON line per event");
         std::string format = "plain";
-        std::vector<std::pair<std::string, std::string>> filters;
+        std::vector<std::string> filters;
         std::vector<std::string> names;
         bool once = false;
         double reconnect_max = 30;
@@ -68,7 +48,8 @@ int main(int argc, char** argv) {
             ->type_name("FORMAT");
         events->add_option("--filter", filters, "Deliver only events whose HEADER equals VALUE (repeatable)")
             ->type_name("HEADER VALUE")
-            ->expected(1)
+            ->expected(2)
+            ->allow_extra_args(false)
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
         events->add_flag("--once", once, "Exit at the first disconnect instead of reconnecting");
         events->add_option("--reconnect-max", reconnect_max, "Longest wait between reconnect attempts, in seconds")
@@ -126,7 +107,11 @@ int main(int argc, char** argv) {
             opts.format = format == "json" ? esl::EventFormat::json
                                            : (format == "xml" ? esl::EventFormat::xml : esl::EventFormat::plain);
             opts.events = names;
-            opts.filters = filters;
+            auto pairs = esl::pair_filters(filters);
+            if (!pairs) {
+                return diag.fail(pairs.error());
+            }
+            opts.filters = std::move(*pairs);
             opts.once = once;
             cfg.backoff_max = seconds(reconnect_max);
             cfg.keepalive = seconds(keepalive);
@@ -149,7 +134,7 @@ int main(int argc, char** argv) {
         }
         const std::string command = fmt::format("{}", fmt::join(words, " "));
         const bool background = sub == bgapi;
-        return print_answer(diag, command, esl::run_oneshot(cfg, command, background, seconds(job_timeout)), background,
-                            json);
+        return esl::print_oneshot(diag, command, esl::run_oneshot(cfg, command, background, seconds(job_timeout)),
+                                  background, json);
     });
 }
