@@ -8,7 +8,7 @@ packages=(
   libcli11-dev libfmt-dev libboost-dev libtiff-dev libsqlite3-dev
   libsimdjson-dev nlohmann-json3-dev libcurl4-openssl-dev libspandsp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  bats bats-support bats-assert scdoc
+  bats bats-support bats-assert scdoc jq
   clang libclang-rt-14-dev
 )
 

@@ -5,6 +5,7 @@
 
 #include "core/time.hpp"
 #include "jsonl/escape.hpp"
+#include "jsonl/swar.hpp"
 
 namespace fax::esl {
 
@@ -40,10 +41,14 @@ char* put_ts(char* d, std::int64_t ms) noexcept {
 
 char* put_int(char* d, std::int64_t v) noexcept { return std::to_chars(d, d + 24, v).ptr; }
 
-// A string known to need no escaping: quotes around a plain copy.
+// A string known to need no escaping: quotes around a plain copy, done in
+// whole blocks (the source has read padding, the destination room).
 char* put_quoted(char* d, std::string_view v) noexcept {
+    using namespace jsonl::detail;
     *d++ = '"';
-    std::memcpy(d, v.data(), v.size());
+    for (std::size_t i = 0; i < v.size(); i += k_block) {
+        store_block(d + i, load_block(v.data() + i));
+    }
     d += v.size();
     *d++ = '"';
     return d;
@@ -75,7 +80,8 @@ void EventRecordFormatter::append(std::string& out, const Event& ev, std::int64_
     const auto& hs = ev.headers();
     const std::size_t n = hs.size();
 
-    // Group headers with the same name (exact, as JSON keys are exact).
+    // One pass over the headers: group repeated names (exact, as JSON keys
+    // are), pick out the envelope headers, and bound the record size.
     m_first.resize(n);
     m_count.assign(n, 0);
     std::size_t cap = 64;
@@ -83,24 +89,6 @@ void EventRecordFormatter::append(std::string& out, const Event& ev, std::int64_
         cap <<= 1;
     }
     m_table.assign(cap, -1);
-    for (std::size_t i = 0; i < n; ++i) {
-        std::size_t slot = hash_name(hs[i].name) & (cap - 1);
-        while (true) {
-            const std::int32_t at = m_table[slot];
-            if (at < 0) {
-                m_table[slot] = static_cast<std::int32_t>(i);
-                m_first[i] = static_cast<std::uint32_t>(i);
-                break;
-            }
-            if (hs[static_cast<std::size_t>(at)].name == hs[i].name) {
-                m_first[i] = static_cast<std::uint32_t>(at);
-                break;
-            }
-            slot = (slot + 1) & (cap - 1);
-        }
-        ++m_count[m_first[i]];
-    }
-
     std::string_view unique_id;
     std::string_view job_uuid;
     std::string_view core_uuid;
@@ -108,37 +96,65 @@ void EventRecordFormatter::append(std::string& out, const Event& ev, std::int64_
     std::string_view date_ts;
     std::string_view event_name;
     std::string_view subclass;
-    for (const auto& h : hs) {
-        const auto& nm = h.name;
-        if (nm.size() < 8) {
-            continue;
+    std::size_t bound = 512;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Header& h = hs[i];
+        bound += jsonl::json_string_max_size(h.name.size() + h.value.size()) + 48;
+        std::size_t slot = hash_name(h.name) & (cap - 1);
+        while (true) {
+            const std::int32_t at = m_table[slot];
+            if (at < 0) {
+                m_table[slot] = static_cast<std::int32_t>(i);
+                m_first[i] = static_cast<std::uint32_t>(i);
+                break;
+            }
+            if (hs[static_cast<std::size_t>(at)].name == h.name) {
+                m_first[i] = static_cast<std::uint32_t>(at);
+                break;
+            }
+            slot = (slot + 1) & (cap - 1);
         }
-        if (unique_id.empty() && header_name_equal(nm, "Unique-ID")) {
-            unique_id = h.value;
-        } else if (job_uuid.empty() && header_name_equal(nm, "Job-UUID")) {
-            job_uuid = h.value;
-        } else if (core_uuid.empty() && header_name_equal(nm, "Core-UUID")) {
-            core_uuid = h.value;
-        } else if (seq.empty() && header_name_equal(nm, "Event-Sequence")) {
-            seq = h.value;
-        } else if (date_ts.empty() && header_name_equal(nm, "Event-Date-Timestamp")) {
-            date_ts = h.value;
-        } else if (event_name.empty() && header_name_equal(nm, "Event-Name")) {
-            event_name = h.value;
-        } else if (subclass.empty() && header_name_equal(nm, "Event-Subclass")) {
-            subclass = h.value;
+        ++m_count[m_first[i]];
+        // Envelope headers, by length first (names are mostly longer or shorter).
+        switch (h.name.size()) {
+            case 8:
+                if (job_uuid.empty() && header_name_equal(h.name, "Job-UUID")) {
+                    job_uuid = h.value;
+                }
+                break;
+            case 9:
+                if (unique_id.empty() && header_name_equal(h.name, "Unique-ID")) {
+                    unique_id = h.value;
+                } else if (core_uuid.empty() && header_name_equal(h.name, "Core-UUID")) {
+                    core_uuid = h.value;
+                }
+                break;
+            case 10:
+                if (event_name.empty() && header_name_equal(h.name, "Event-Name")) {
+                    event_name = h.value;
+                }
+                break;
+            case 14:
+                if (seq.empty() && header_name_equal(h.name, "Event-Sequence")) {
+                    seq = h.value;
+                } else if (subclass.empty() && header_name_equal(h.name, "Event-Subclass")) {
+                    subclass = h.value;
+                }
+                break;
+            case 20:
+                if (date_ts.empty() && header_name_equal(h.name, "Event-Date-Timestamp")) {
+                    date_ts = h.value;
+                }
+                break;
+            default:
+                break;
         }
     }
-
-    // Upper bound of the record size, so it can be written by pointer.
-    std::size_t bound = 512 + jsonl::json_string_max_size(core_uuid.size() + seq.size() + 1) +
-                        jsonl::json_string_max_size(unique_id.size()) * 2 + jsonl::json_string_max_size(job_uuid.size()) +
-                        jsonl::json_string_max_size(event_name.size()) + jsonl::json_string_max_size(subclass.size());
-    for (const auto& h : hs) {
-        bound += jsonl::json_string_max_size(h.name.size()) + jsonl::json_string_max_size(h.value.size()) + 20;
-    }
+    // The envelope repeats some values (id, uuid, event, subclass).
+    bound += 3 * jsonl::json_string_max_size(unique_id.size() + job_uuid.size() + core_uuid.size() + seq.size() + 1) +
+             jsonl::json_string_max_size(event_name.size() + subclass.size());
     if (ev.has_body()) {
-        bound += jsonl::json_string_max_size(ev.body().size()) + 24;
+        bound += jsonl::json_string_max_size(ev.body().size()) + 40;
     }
     if (m_buf.size() < bound) {
         m_buf.resize(bound * 2);
