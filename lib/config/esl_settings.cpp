@@ -83,6 +83,9 @@ core::Result<EslSettings> esl_settings(const Ini* ini, const std::optional<std::
         if (!s.password.empty() && s.password.back() == '\r') {
             s.password.pop_back();
         }
+        if (s.password.empty()) {
+            return core::make_error(core::Errc::config, fmt::format("password file {} is empty", *password_file));
+        }
     } else if (ini != nullptr) {
         if (auto pw = ini->get("freeswitch", "password"); pw && !pw->empty()) {
             s.password = *pw;

@@ -133,7 +133,8 @@ core::Result<Ini> Ini::parse(std::string_view text, std::string_view source) {
                 if (sub.size() < 2 || sub.front() != '"' || sub.back() != '"') {
                     return core::make_error(core::Errc::config, fmt::format("{}: subsection must be quoted", where));
                 }
-                section += "." + std::string(sub.substr(1, sub.size() - 2));
+                section.push_back('.');
+                section.append(sub.substr(1, sub.size() - 2));
             }
         } else {
             if (section.empty()) {

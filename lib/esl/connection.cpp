@@ -60,7 +60,7 @@ void finish(Connection& c, const std::shared_ptr<Connection>& keep, core::Error 
     im.fifo.clear();
     for (auto& p : fifo) {
         if (p.fn) {
-            p.fn(core::make_error(core::Errc::unavailable, why.message));
+            p.fn(why);
         }
     }
     if (im.on_close) {

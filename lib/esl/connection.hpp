@@ -52,7 +52,9 @@ public:
     /// Queues bytes that get no reply (e.g. data written by a test double).
     void send_raw(std::string bytes);
     /// Closes now; pending replies fail with Errc::unavailable; on_close runs
-    /// with orderly = true.
+    /// with orderly = true. (When the connection ends otherwise, pending
+    /// replies fail with that cause: unavailable, temporary for a reply
+    /// timeout, protocol for a malformed frame.)
     void close();
     bool is_open() const noexcept;
     /// "host:port" of the peer.

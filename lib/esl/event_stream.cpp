@@ -7,6 +7,7 @@
 
 #include "core/loop.hpp"
 #include "core/time.hpp"
+#include "esl/command.hpp"
 #include "esl/event_record.hpp"
 #include "jsonl/writer.hpp"
 
@@ -23,8 +24,7 @@ core::Result<std::vector<std::pair<std::string, std::string>>> pair_filters(cons
     return out;
 }
 
-core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& opts, int out_fd, const cli::Diag& diag,
-                                    bool* quiet_pipe) {
+core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& opts, int out_fd, const cli::Diag& diag) {
     core::Loop loop;
     config.reconnect = !opts.once;
     const std::string where = fmt::format("{}:{}", config.host, config.port);
@@ -42,11 +42,8 @@ core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& op
         client.stop();
         loop.stop();
     };
-    auto emit = [&](std::string_view rec) {
-        if (auto w = out.write(rec); !w) {
-            if (quiet_pipe != nullptr) {
-                *quiet_pipe = errno == EPIPE;
-            }
+    auto after_write = [&](core::Result<void> w) {
+        if (!w) {
             finish(w.error());
             return;
         }
@@ -55,19 +52,16 @@ core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& op
             loop.post([&] {
                 flush_posted = false;
                 if (auto f = out.flush(); !f) {
-                    if (quiet_pipe != nullptr) {
-                        *quiet_pipe = errno == EPIPE;
-                    }
                     finish(f.error());
                 }
             });
         }
     };
+    auto emit = [&](std::string_view rec) { after_write(out.write(rec)); };
 
     client.on_event([&](const Event& ev) {
-        record.clear();
-        formatter.append(record, ev, core::now_unix_ms());
-        emit(record);
+        formatter.append(out.begin_record(), ev, core::now_unix_ms());
+        after_write(out.end_record());
     });
     client.on_state([&](const ConnectionState& st) {
         record.clear();
@@ -97,6 +91,16 @@ core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& op
         }
     });
 
+    // Refuse what cannot be sent before connecting (a name with a space…).
+    if (auto e = cmd::event(opts.format, opts.events.empty() ? std::vector<std::string>{"ALL"} : opts.events); !e) {
+        return std::move(e).error();
+    }
+    for (const auto& [h, v] : opts.filters) {
+        if (auto f = cmd::filter(h, v); !f) {
+            return std::move(f).error();
+        }
+    }
+    client.on_bad_event([&](const core::Error& e) { diag.warning(fmt::format("skipped an event: {}", e.message)); });
     auto check = [&](core::Result<Reply> r) {
         if (r && !r->ok()) {
             finish(core::make_error(core::Errc::usage, fmt::format("FreeSWITCH refused the subscription: {}", r->text)));
@@ -113,9 +117,6 @@ core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& op
     client.start();
     loop.run();
     if (auto f = out.flush(); !f && !result) {
-        if (quiet_pipe != nullptr) {
-            *quiet_pipe = errno == EPIPE;
-        }
         result = f.error();
     }
     if (result) {

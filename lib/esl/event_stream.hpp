@@ -26,9 +26,10 @@ core::Result<std::vector<std::pair<std::string, std::string>>> pair_filters(cons
 /// Runs until SIGINT/SIGTERM (then ok), or with \a opts.once until the
 /// connection ends (ok if the server said goodbye, else its error). A refused
 /// password or ACL rejection always ends it (Errc::permission); so does an
-/// output error (Errc::io; quietly for a closed pipe, see \a quiet_pipe).
+/// output error (Errc::io; with an empty message for a closed pipe). Event
+/// names or filters that cannot be sent are Errc::usage before connecting.
+/// A malformed event is reported as a warning and skipped.
 /// Output is flushed whenever the tool would otherwise wait for input.
-core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& opts, int out_fd, const cli::Diag& diag,
-                                    bool* quiet_pipe);
+core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& opts, int out_fd, const cli::Diag& diag);
 
 }  // namespace fax::esl

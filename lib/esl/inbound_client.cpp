@@ -64,6 +64,7 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
     std::chrono::milliseconds backoff{0};
     EventFn on_event;
     StateFn on_state;
+    std::function<void(const core::Error&)> on_bad_event;
     std::vector<std::string> session;  ///< applied session state, in order
     std::deque<Queued> queued;
     std::map<std::string, ReplyFn, std::less<>> jobs;
@@ -166,7 +167,10 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
             return;
         }
         if (auto r = event.take(m); !r) {
-            // One bad event must not end the stream; it is skipped.
+            // One bad event must not end the stream; it is reported and skipped.
+            if (on_bad_event) {
+                on_bad_event(r.error());
+            }
             return;
         }
         if (event.name() == "BACKGROUND_JOB") {
@@ -385,6 +389,7 @@ InboundClient::~InboundClient() {
 
 void InboundClient::on_event(EventFn fn) { m_impl->on_event = std::move(fn); }
 void InboundClient::on_state(StateFn fn) { m_impl->on_state = std::move(fn); }
+void InboundClient::on_bad_event(std::function<void(const core::Error&)> fn) { m_impl->on_bad_event = std::move(fn); }
 
 void InboundClient::start() {
     if (m_impl->phase == Impl::Phase::idle) {
@@ -406,12 +411,19 @@ void InboundClient::subscribe(EventFormat format, std::vector<std::string> names
     if (names.empty()) {
         names.emplace_back("ALL");
     }
+    auto bytes = cmd::event(format, names);
+    if (!bytes) {
+        if (fn) {
+            fn(std::move(bytes).error());
+        }
+        return;
+    }
     m_impl->format = format;
     if (names_include(names, "ALL") || names_include(names, "BACKGROUND_JOB")) {
         m_impl->user_wants_bg = true;
         m_impl->bg_subscribed = true;
     }
-    m_impl->session_op(cmd::event(format, names), std::move(fn));
+    m_impl->session_op(std::move(bytes), std::move(fn));
 }
 
 void InboundClient::nixevent(std::vector<std::string> names, ReplyFn fn) {
@@ -419,14 +431,23 @@ void InboundClient::nixevent(std::vector<std::string> names, ReplyFn fn) {
 }
 
 void InboundClient::noevents(ReplyFn fn) {
-    m_impl->user_wants_bg = false;
-    m_impl->bg_subscribed = false;
-    m_impl->session_op(cmd::noevents(), std::move(fn));
+    auto& im = *m_impl;
+    im.user_wants_bg = false;
+    im.bg_subscribed = false;
+    im.session_op(cmd::noevents(), std::move(fn));
+    if (!im.jobs.empty()) {
+        // Jobs still running need their BACKGROUND_JOB.
+        im.bg_subscribed = true;
+        im.session_op(cmd::event(im.format, {"BACKGROUND_JOB"}), nullptr);
+    }
 }
 
 void InboundClient::add_filter(std::string header, std::string value, ReplyFn fn) {
-    ++m_impl->filters;
-    m_impl->session_op(cmd::filter(header, value), std::move(fn));
+    auto bytes = cmd::filter(header, value);
+    if (bytes) {
+        ++m_impl->filters;
+    }
+    m_impl->session_op(std::move(bytes), std::move(fn));
 }
 
 void InboundClient::delete_filter(std::string header, std::string value, ReplyFn fn) {

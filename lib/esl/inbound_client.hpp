@@ -63,6 +63,8 @@ public:
     InboundClient& operator=(const InboundClient&) = delete;
 
     void on_event(EventFn fn);
+    /// Called for an event that could not be decoded (it is skipped).
+    void on_bad_event(std::function<void(const core::Error&)> fn);
     /// Called on every connect and disconnect. Without reconnect, the first
     /// disconnect (or failure to connect) is final.
     void on_state(StateFn fn);

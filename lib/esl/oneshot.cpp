@@ -1,6 +1,8 @@
 #include "esl/oneshot.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 #include <fmt/format.h>
@@ -83,7 +85,9 @@ int print_oneshot(const cli::Diag& diag, const std::string& command, const core:
     const std::string text = json ? oneshot_record(command, *r, background) + "\n" : oneshot_text(*r);
     if (json || r->ok()) {
         if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-            return diag.fail(core::make_error(core::Errc::io, "cannot write output"));
+            const int err = errno;
+            return diag.fail(core::make_error(
+                core::Errc::io, err == EPIPE ? std::string() : fmt::format("cannot write output: {}", std::strerror(err))));
         }
     }
     if (!r->ok()) {

@@ -107,9 +107,17 @@ core::Result<void> run_shell(ClientConfig config, int in_fd, int out_fd, const c
         return rec;
     };
 
-    auto on_reply = [&](Json rec, std::string_view field) {
-        return [&, rec = std::move(rec), field = std::string(field)](core::Result<Reply> r) mutable {
+    auto on_reply = [&](Json rec, std::string_view field, std::size_t line_no) {
+        return [&, rec = std::move(rec), field = std::string(field), line_no](core::Result<Reply> r) mutable {
             --outstanding;
+            if (!r && r.error().code == core::Errc::usage) {
+                // The command could not be encoded (a line break, a space in a
+                // name…): a bad input line, not the end of the session.
+                ++bad_lines;
+                diag.error(fmt::format("stdin:{}: {}", line_no, r.error().message));
+                maybe_done();
+                return;
+            }
             if (!r) {
                 if (!result) {
                     finish(std::move(r).error());
@@ -162,9 +170,9 @@ core::Result<void> run_shell(ClientConfig config, int in_fd, int out_fd, const c
                 rec["command"] = arg;
                 ++outstanding;
                 if (key == "api") {
-                    client.api(arg.get<std::string>(), on_reply(std::move(rec), "body"));
+                    client.api(arg.get<std::string>(), on_reply(std::move(rec), "body", line_no));
                 } else {
-                    client.bgapi(arg.get<std::string>(), on_reply(std::move(rec), "body"));
+                    client.bgapi(arg.get<std::string>(), on_reply(std::move(rec), "body", line_no));
                 }
                 return;
             }
@@ -172,7 +180,7 @@ core::Result<void> run_shell(ClientConfig config, int in_fd, int out_fd, const c
             if (key == "noevents") {
                 rec["command"] = "noevents";
                 ++outstanding;
-                client.noevents(on_reply(std::move(rec), "reply"));
+                client.noevents(on_reply(std::move(rec), "reply", line_no));
                 return;
             }
             auto list = words(arg);
@@ -199,11 +207,11 @@ core::Result<void> run_shell(ClientConfig config, int in_fd, int out_fd, const c
                 }
                 rec["command"] = text;
                 ++outstanding;
-                client.subscribe(f, *list, on_reply(std::move(rec), "reply"));
+                client.subscribe(f, *list, on_reply(std::move(rec), "reply", line_no));
             } else if (key == "nixevent") {
                 rec["command"] = fmt::format("nixevent {}", fmt::join(*list, " "));
                 ++outstanding;
-                client.nixevent(*list, on_reply(std::move(rec), "reply"));
+                client.nixevent(*list, on_reply(std::move(rec), "reply", line_no));
             } else {
                 if (list->size() > 2 || (key == "filter" && list->size() != 2)) {
                     bad(fmt::format("'{}' needs [header, value]", key));
@@ -214,9 +222,9 @@ core::Result<void> run_shell(ClientConfig config, int in_fd, int out_fd, const c
                                              value.empty() ? "" : " ", value);
                 ++outstanding;
                 if (key == "filter") {
-                    client.add_filter((*list)[0], value, on_reply(std::move(rec), "reply"));
+                    client.add_filter((*list)[0], value, on_reply(std::move(rec), "reply", line_no));
                 } else {
-                    client.delete_filter((*list)[0], value, on_reply(std::move(rec), "reply"));
+                    client.delete_filter((*list)[0], value, on_reply(std::move(rec), "reply", line_no));
                 }
             }
         },

@@ -108,6 +108,17 @@ core::Result<void> Writer::write(std::string_view record) {
     return {};
 }
 
+core::Result<void> Writer::end_record() {
+    if (m_failed) {
+        return core::make_error(core::Errc::io, "output closed after an earlier write error");
+    }
+    m_buf.push_back('\n');
+    if (m_mode == Flush::per_record || m_buf.size() >= (1U << 16)) {
+        return flush();
+    }
+    return {};
+}
+
 core::Result<void> Writer::flush() {
     std::size_t off = 0;
     while (off < m_buf.size()) {
@@ -119,7 +130,9 @@ core::Result<void> Writer::flush() {
             const int err = errno;
             m_buf.clear();
             m_failed = true;
-            return core::make_error(core::Errc::io, fmt::format("cannot write output: {}", std::strerror(err)));
+            // A closed pipe (`| head`) ends the tool quietly: empty message.
+            return core::make_error(core::Errc::io,
+                                    err == EPIPE ? std::string() : fmt::format("cannot write output: {}", std::strerror(err)));
         }
         off += static_cast<std::size_t>(n);
     }

@@ -55,7 +55,12 @@ public:
 
     /// Appends \a record (one JSON object, no newline) plus '\n'.
     core::Result<void> write(std::string_view record);
-    /// Writes out everything buffered. An error (EPIPE, ENOSPC…) is Errc::io.
+    /// Zero-copy form of write(): append one record (no newline) to the
+    /// returned buffer, then call end_record().
+    std::string& begin_record() noexcept { return m_buf; }
+    core::Result<void> end_record();
+    /// Writes out everything buffered. An error (ENOSPC…) is Errc::io; a
+    /// closed pipe (EPIPE) is Errc::io with an empty message (exit quietly).
     core::Result<void> flush();
     /// Bytes waiting in the buffer.
     std::size_t pending() const noexcept { return m_buf.size(); }

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
         c.add_option("--password-file", password_file, "Read the ESL password from the first line of FILE")
             ->type_name("FILE");
         c.add_option("-t,--timeout", timeout, "Seconds allowed to connect, authenticate and get each reply")
-            ->check(CLI::PositiveNumber)
+            ->check(CLI::Range(0.001, 3600.0))
             ->type_name("SECONDS");
         c.require_subcommand(1);
 
@@ -53,10 +53,10 @@ int main(int argc, char** argv) {
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
         events->add_flag("--once", once, "Exit at the first disconnect instead of reconnecting");
         events->add_option("--reconnect-max", reconnect_max, "Longest wait between reconnect attempts, in seconds")
-            ->check(CLI::PositiveNumber)
+            ->check(CLI::Range(0.001, 3600.0))
             ->type_name("SECONDS");
         events->add_option("--keepalive", keepalive, "Probe an idle connection after SECONDS (0: never)")
-            ->check(CLI::NonNegativeNumber)
+            ->check(CLI::Range(0.0, 3600.0))
             ->type_name("SECONDS");
         events->add_option("EVENT", names, "Event names (default ALL); CUSTOM is followed by subclasses")
             ->type_name("");
@@ -70,13 +70,13 @@ int main(int argc, char** argv) {
         auto* bgapi = c.add_subcommand("bgapi", "Run an API command in the background and print its job's answer");
         bgapi->add_flag("--json", json, "Print an esl.bgapi JSON record instead of the bare answer");
         bgapi->add_option("--job-timeout", job_timeout, "Seconds to wait for the BACKGROUND_JOB (0: forever)")
-            ->check(CLI::NonNegativeNumber)
+            ->check(CLI::Range(0.0, 86400.0))
             ->type_name("SECONDS");
         bgapi->prefix_command();
         auto* shell = c.add_subcommand("shell", "Read JSON-lines commands on stdin, write replies and events");
         shell->footer("Commands are read from standard input, one JSON object per line.\n");
         shell->add_option("--job-timeout", job_timeout, "Seconds to wait at end of input for open jobs (0: forever)")
-            ->check(CLI::NonNegativeNumber)
+            ->check(CLI::Range(0.0, 86400.0))
             ->type_name("SECONDS");
 
         if (auto code = app.parse(argc, argv)) {
@@ -115,12 +115,8 @@ int main(int argc, char** argv) {
             opts.once = once;
             cfg.backoff_max = seconds(reconnect_max);
             cfg.keepalive = seconds(keepalive);
-            bool quiet_pipe = false;
-            auto r = esl::run_event_stream(cfg, opts, STDOUT_FILENO, diag, &quiet_pipe);
-            if (!r) {
-                return quiet_pipe ? core::exit_code(core::Errc::io) : diag.fail(r.error());
-            }
-            return 0;
+            auto r = esl::run_event_stream(cfg, opts, STDOUT_FILENO, diag);
+            return r ? 0 : diag.fail(r.error());
         }
         if (shell->parsed()) {
             auto r = esl::run_shell(cfg, STDIN_FILENO, STDOUT_FILENO, diag, seconds(job_timeout));
