@@ -88,6 +88,15 @@ core::Result<std::string> parse_value(std::string_view v, const std::string& whe
     return out;
 }
 
+// Section names fold case; a subsection ("section.sub") keeps its case, as in gcfg.
+std::string section_key(std::string_view section) {
+    const auto dot = section.find('.');
+    if (dot == std::string_view::npos) {
+        return lower(section);
+    }
+    return lower(section.substr(0, dot)) + std::string(section.substr(dot));
+}
+
 }  // namespace
 
 core::Result<Ini> Ini::parse(std::string_view text, std::string_view source) {
@@ -182,7 +191,7 @@ core::Result<Ini> Ini::load(const std::string& path) {
 }
 
 std::optional<std::string> Ini::get(std::string_view section, std::string_view key) const {
-    const std::string s = lower(section);
+    const std::string s = section_key(section);
     const std::string k = lower(key);
     for (auto it = m_entries.rbegin(); it != m_entries.rend(); ++it) {
         if (it->section == s && it->key == k) {
@@ -193,7 +202,7 @@ std::optional<std::string> Ini::get(std::string_view section, std::string_view k
 }
 
 std::vector<std::string> Ini::get_all(std::string_view section, std::string_view key) const {
-    const std::string s = lower(section);
+    const std::string s = section_key(section);
     const std::string k = lower(key);
     std::vector<std::string> out;
     for (const auto& e : m_entries) {
@@ -209,7 +218,7 @@ std::vector<std::string> Ini::get_all(std::string_view section, std::string_view
 }
 
 core::Result<std::optional<bool>> Ini::get_bool(std::string_view section, std::string_view key) const {
-    const std::string s = lower(section);
+    const std::string s = section_key(section);
     const std::string k = lower(key);
     for (auto it = m_entries.rbegin(); it != m_entries.rend(); ++it) {
         if (it->section != s || it->key != k) {

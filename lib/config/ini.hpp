@@ -3,7 +3,8 @@
 /// gcfg parses it (gofaxip). Sections and keys are case-insensitive; `;` and
 /// `#` start comments outside quotes; values may be double-quoted with the
 /// escapes \" \\ \n \t; a key may repeat (multi-valued); a bare `key` means "" (or
-/// true for booleans); `[section "sub"]` names a subsection "section.sub".
+/// true for booleans); `[section "sub"]` names a subsection "section.sub"
+/// (the section part folds case, the subsection keeps it, as in gcfg).
 
 #include <optional>
 #include <string>

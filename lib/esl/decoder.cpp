@@ -52,6 +52,7 @@ void Decoder::reset() {
     m_buf.clear();
     m_pos = m_scan = m_head_end = m_block_len = m_body_len = 0;
     m_in_body = false;
+    m_has_length = false;
     m_failed = false;
     m_error.clear();
 }
@@ -104,7 +105,9 @@ core::Result<bool> Decoder::next(Message& out) {
         }
         if (term == std::string::npos) {
             m_scan = i;
-            if (size - m_pos > m_limits.max_header_bytes) {
+            // Bytes before i are certainly in the block (a partly received
+            // terminator at the end is not counted).
+            if (i - m_pos > m_limits.max_header_bytes) {
                 return fail(fmt::format("header block exceeds {} bytes", m_limits.max_header_bytes));
             }
             return false;
@@ -149,7 +152,7 @@ core::Result<bool> Decoder::next(Message& out) {
                 }
             }
         }
-        out.m_has_body = has_length;
+        m_has_length = has_length;
     }
 
     if (m_buf.size() - m_pos < m_block_len + m_body_len) {
@@ -193,7 +196,8 @@ core::Result<bool> Decoder::next(Message& out) {
         }
         out.m_headers.push_back(h);
     }
-    out.m_body = out.m_has_body ? std::string_view(d + m_head_end, m_body_len) : std::string_view{};
+    out.m_has_body = m_has_length;
+    out.m_body = m_has_length ? std::string_view(d + m_head_end, m_body_len) : std::string_view{};
 
     m_pos += m_block_len + m_body_len;
     m_scan = m_pos;

@@ -50,6 +50,7 @@ private:
     std::size_t m_block_len = 0;  ///< header block incl. terminator (state body)
     std::size_t m_body_len = 0;
     bool m_in_body = false;
+    bool m_has_length = false;    ///< the pending block has Content-Length
     bool m_failed = false;
     std::string m_error;
 };

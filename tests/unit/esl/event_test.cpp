@@ -12,6 +12,7 @@
 #include "esl/event.hpp"
 #include "esl/message.hpp"
 #include "support/golden.hpp"
+#include "support/printers.hpp"
 
 namespace {
 
@@ -63,7 +64,7 @@ TEST(EventTest, GoldenBackgroundJobPlain) {
     EXPECT_EQ(std::string(ev.body()), faxkit_test::k_golden_body);
     EXPECT_EQ(ev.name(), "BACKGROUND_JOB");
     EXPECT_EQ(ev.header("Content-Length"), std::nullopt);  // the inner length is not a header
-    EXPECT_EQ(ev.header("Job-Owner-UUID"), "");              // present, empty (_undef_)
+    EXPECT_EQ(ev.header("Job-Owner-UUID"), "");            // present, empty (_undef_)
     EXPECT_EQ(ev.subclass(), "");
     EXPECT_EQ(ev.unique_id(), "");
     for (const bool item : array_flags(ev)) {
@@ -94,8 +95,10 @@ TEST(EventTest, PlainJsonAndXmlGiveTheSameEvent) {
 TEST(EventTest, PlainValuesDecodePercentOnly) {
     Event ev;
     ASSERT_TRUE(ev.parse_plain("A: a+b\nB: 100%\nC: %zz%4\nD: %41%2b%2B\nE: M%C3%BCller\nF: caf%c3%a9\n\n"));
-    EXPECT_EQ(pairs_of(ev),
-              (Pairs{{"A", "a+b"}, {"B", "100%"}, {"C", "%zz%4"}, {"D", "A++"}, {"E", "M\xC3\xBCller"}, {"F", "caf\xC3\xA9"}}));
+    EXPECT_EQ(
+        pairs_of(ev),
+        (Pairs{
+            {"A", "a+b"}, {"B", "100%"}, {"C", "%zz%4"}, {"D", "A++"}, {"E", "M\xC3\xBCller"}, {"F", "caf\xC3\xA9"}}));
 }
 
 TEST(EventTest, UndefIsEmptyValue) {
@@ -107,9 +110,9 @@ TEST(EventTest, UndefIsEmptyValue) {
 
 TEST(EventTest, ArrayValueBecomesConsecutiveItems) {
     Event ev;
-    ASSERT_TRUE(ev.parse_plain(
-        "Event-Name: CHANNEL_EXECUTE\nvariable_DP_MATCH: ARRAY%3A%3Arxfax%7C%3Arxfax\n"
-        "variable_list: ARRAY::a|:b c|:\nvariable_one: ARRAY%3A%3Asolo\nAfter: x\n\n"));
+    ASSERT_TRUE(
+        ev.parse_plain("Event-Name: CHANNEL_EXECUTE\nvariable_DP_MATCH: ARRAY%3A%3Arxfax%7C%3Arxfax\n"
+                       "variable_list: ARRAY::a|:b c|:\nvariable_one: ARRAY%3A%3Asolo\nAfter: x\n\n"));
     EXPECT_EQ(pairs_of(ev), (Pairs{{"Event-Name", "CHANNEL_EXECUTE"},
                                    {"variable_DP_MATCH", "rxfax"},
                                    {"variable_DP_MATCH", "rxfax"},
@@ -125,8 +128,8 @@ TEST(EventTest, ArrayValueBecomesConsecutiveItems) {
 TEST(EventTest, InnerBodyWithBlankLinesUsesInnerLength) {
     const std::string body = "UUID\n\nrow 1\n\nContent-Length: 99\n\n";
     Event ev;
-    ASSERT_TRUE(ev.parse_plain("Event-Name: BACKGROUND_JOB\nJob-UUID: j1\nContent-Length: " + std::to_string(body.size()) +
-                               "\n\n" + body));
+    ASSERT_TRUE(ev.parse_plain(
+        "Event-Name: BACKGROUND_JOB\nJob-UUID: j1\nContent-Length: " + std::to_string(body.size()) + "\n\n" + body));
     EXPECT_EQ(pairs_of(ev), (Pairs{{"Event-Name", "BACKGROUND_JOB"}, {"Job-UUID", "j1"}}));
     EXPECT_TRUE(ev.has_body());
     EXPECT_EQ(std::string(ev.body()), body);
@@ -157,10 +160,30 @@ TEST(EventTest, MalformedPlainIsDataError) {
     EXPECT_EQ(r.error().code, Errc::data);
 }
 
+TEST(EventTest, PlainCrlfLines) {
+    Event ev;
+    ASSERT_TRUE(ev.parse_plain("Event-Name: API\r\nA: b%20c\r\nEmpty: \r\nContent-Length: 3\r\n\r\nx\r\n"));
+    EXPECT_EQ(pairs_of(ev), (Pairs{{"Event-Name", "API"}, {"A", "b c"}, {"Empty", ""}}));
+    EXPECT_EQ(std::string(ev.body()), "x\r\n");
+}
+
+TEST(EventTest, OddButHarmlessPlainBodies) {
+    Event ev;
+    ASSERT_TRUE(ev.parse_plain(""));
+    EXPECT_TRUE(ev.headers().empty());
+    EXPECT_FALSE(ev.has_body());
+    ASSERT_TRUE(ev.parse_plain("A: b"));  // no final newline
+    EXPECT_EQ(pairs_of(ev), (Pairs{{"A", "b"}}));
+    ASSERT_TRUE(ev.parse_plain("A: b%2"));  // a '%' sequence cut by the end
+    EXPECT_EQ(pairs_of(ev), (Pairs{{"A", "b%2"}}));
+    ASSERT_TRUE(ev.parse_plain("A:\nB:x\n\n"));  // empty value, no blank after ':'
+    EXPECT_EQ(pairs_of(ev), (Pairs{{"A", ""}, {"B", "x"}}));
+}
+
 TEST(EventTest, NonEventMessageIsDataError) {
-    for (const std::string wire : {"Content-Type: command/reply\nReply-Text: +OK\n\n",
-                                   "Content-Type: api/response\nContent-Length: 2\n\nUP",
-                                   "Content-Type: log/data\nContent-Length: 2\n\nhi"}) {
+    for (const std::string wire :
+         {"Content-Type: command/reply\nReply-Text: +OK\n\n", "Content-Type: api/response\nContent-Length: 2\n\nUP",
+          "Content-Type: log/data\nContent-Length: 2\n\nhi"}) {
         Event ev;
         auto r = ev.parse(message_of(wire));
         ASSERT_FALSE(r);
@@ -170,9 +193,8 @@ TEST(EventTest, NonEventMessageIsDataError) {
 
 TEST(EventTest, JsonDuplicatesArraysAndBody) {
     Event ev;
-    ASSERT_TRUE(ev.parse_json(
-        R"({"Event-Name":"CUSTOM","Dup":"one","variable_DP_MATCH":["rxfax","rxfax"],"Dup":"two",)"
-        R"("Escaped":"a\"b\\c\n\u00fc","Content-Length":"0","_body":""})"));
+    ASSERT_TRUE(ev.parse_json(R"({"Event-Name":"CUSTOM","Dup":"one","variable_DP_MATCH":["rxfax","rxfax"],"Dup":"two",)"
+                              R"("Escaped":"a\"b\\c\n\u00fc","Content-Length":"0","_body":""})"));
     EXPECT_EQ(ev.format(), EventFormat::json);
     EXPECT_EQ(pairs_of(ev), (Pairs{{"Event-Name", "CUSTOM"},
                                    {"Dup", "one"},
@@ -195,9 +217,13 @@ TEST(EventTest, JsonWithoutBody) {
 
 TEST(EventTest, JsonInvalidUtf8IsRepaired) {
     Event ev;
-    auto r = ev.parse_json("{\"Event-Name\":\"CUSTOM\",\"variable_x\":\"a\xFF" "b\"}");
+    auto r = ev.parse_json(
+        "{\"Event-Name\":\"CUSTOM\",\"variable_x\":\"a\xFF"
+        "b\"}");
     ASSERT_TRUE(r) << r.error().message;
-    EXPECT_EQ(ev.get("variable_x"), "a\xEF\xBF\xBD" "b");
+    EXPECT_EQ(ev.get("variable_x"),
+              "a\xEF\xBF\xBD"
+              "b");
 }
 
 TEST(EventTest, MalformedJsonIsDataError) {
