@@ -12,6 +12,8 @@ using boost::system::error_code;
 
 namespace {
 
+constexpr std::size_t k_read_size = 65536;
+
 bool is_reply(const Message& m) {
     const std::string_view ct = m.content_type();
     return header_name_equal(ct, "command/reply") || header_name_equal(ct, "api/response");
@@ -157,13 +159,15 @@ void dispatch(const std::shared_ptr<Connection>& self) {
 
 void do_read(const std::shared_ptr<Connection>& self) {
     auto& im = self->impl();
-    im.socket.async_read_some(asio::buffer(im.buf), [self](const error_code& ec, std::size_t n) {
+    // Read straight into the decoder's buffer (no intermediate copy).
+    char* room = im.decoder.prepare(k_read_size);
+    im.socket.async_read_some(asio::buffer(room, k_read_size), [self](const error_code& ec, std::size_t n) {
         auto& i = self->impl();
+        i.decoder.commit(n);
         if (i.closed) {
             return;
         }
         if (n > 0) {
-            i.decoder.feed(std::string_view(i.buf.data(), n));
             dispatch(self);
             if (i.closed) {
                 return;

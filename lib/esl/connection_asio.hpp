@@ -30,7 +30,6 @@ struct Connection::Impl {
     MessageFn on_message;
     CloseFn on_close;
     std::chrono::milliseconds reply_timeout{10000};
-    std::array<char, 65536> buf{};
     bool writing_now = false;
     bool closed = false;
     bool goodbye = false;

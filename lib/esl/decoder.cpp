@@ -39,14 +39,27 @@ bool parse_length(std::string_view v, std::size_t& out) noexcept {
 
 }  // namespace
 
-void Decoder::feed(std::string_view bytes) {
+void Decoder::compact() {
     if (m_pos > 0 && (m_pos == m_buf.size() || m_pos >= (std::size_t{1} << 16))) {
         m_buf.erase(0, m_pos);
         m_scan -= m_pos;
         m_pos = 0;
     }
+}
+
+void Decoder::feed(std::string_view bytes) {
+    compact();
     m_buf.append(bytes);
 }
+
+char* Decoder::prepare(std::size_t n) {
+    compact();
+    m_prepared = m_buf.size();
+    m_buf.resize(m_prepared + n);
+    return m_buf.data() + m_prepared;
+}
+
+void Decoder::commit(std::size_t n) noexcept { m_buf.resize(m_prepared + n); }
 
 void Decoder::reset() {
     m_buf.clear();

@@ -30,6 +30,12 @@ public:
     /// Appends received bytes.
     void feed(std::string_view bytes);
 
+    /// Zero-copy form of feed(): returns room for up to \a n bytes to read
+    /// into; then commit() the count actually read. Nothing else may be
+    /// called in between.
+    char* prepare(std::size_t n);
+    void commit(std::size_t n) noexcept;
+
     /// Fills \a out with the next complete message and returns true, or
     /// returns false when more bytes are needed, or an Errc::protocol error
     /// (malformed Content-Length, a limit exceeded).
@@ -43,7 +49,9 @@ public:
 
 private:
     DecoderLimits m_limits;
+    void compact();
     std::string m_buf;
+    std::size_t m_prepared = 0;   ///< size before prepare()
     std::size_t m_pos = 0;        ///< start of the unconsumed bytes
     std::size_t m_scan = 0;       ///< where the search for "\n\n" resumes
     std::size_t m_head_end = 0;   ///< header block length (state body)
