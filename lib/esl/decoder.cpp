@@ -1,5 +1,6 @@
 #include "esl/decoder.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -40,29 +41,38 @@ bool parse_length(std::string_view v, std::size_t& out) noexcept {
 }  // namespace
 
 void Decoder::compact() {
-    if (m_pos > 0 && (m_pos == m_buf.size() || m_pos >= (std::size_t{1} << 16))) {
-        m_buf.erase(0, m_pos);
+    if (m_pos > 0 && (m_pos == m_end || m_pos >= (std::size_t{1} << 16))) {
+        std::memmove(m_buf.data(), m_buf.data() + m_pos, m_end - m_pos);
+        m_end -= m_pos;
         m_scan -= m_pos;
         m_pos = 0;
     }
 }
 
+void Decoder::reserve_tail(std::size_t n) {
+    if (m_buf.size() < m_end + n) {
+        m_buf.resize(std::max(m_end + n, m_buf.size() * 2));  // zero-fills only when growing
+    }
+}
+
 void Decoder::feed(std::string_view bytes) {
     compact();
-    m_buf.append(bytes);
+    reserve_tail(bytes.size());
+    std::memcpy(m_buf.data() + m_end, bytes.data(), bytes.size());
+    m_end += bytes.size();
 }
 
 char* Decoder::prepare(std::size_t n) {
     compact();
-    m_prepared = m_buf.size();
-    m_buf.resize(m_prepared + n);
-    return m_buf.data() + m_prepared;
+    reserve_tail(n);
+    return m_buf.data() + m_end;
 }
 
-void Decoder::commit(std::size_t n) noexcept { m_buf.resize(m_prepared + n); }
+void Decoder::commit(std::size_t n) noexcept { m_end += n; }
 
 void Decoder::reset() {
     m_buf.clear();
+    m_end = 0;
     m_pos = m_scan = m_head_end = m_block_len = m_body_len = 0;
     m_in_body = false;
     m_has_length = false;
@@ -82,14 +92,14 @@ core::Result<bool> Decoder::next(Message& out) {
 
     if (!m_in_body) {
         // Skip empty lines between messages (keep-alives, stray CRLF).
-        while (m_pos < m_buf.size() && (m_buf[m_pos] == '\n' || m_buf[m_pos] == '\r')) {
+        while (m_pos < m_end && (m_buf[m_pos] == '\n' || m_buf[m_pos] == '\r')) {
             ++m_pos;
         }
         if (m_scan < m_pos) {
             m_scan = m_pos;
         }
         const char* base = m_buf.data();
-        const std::size_t size = m_buf.size();
+        const std::size_t size = m_end;
         std::size_t term = std::string::npos;
         std::size_t term_len = 0;
         std::size_t i = m_scan;
@@ -168,7 +178,7 @@ core::Result<bool> Decoder::next(Message& out) {
         m_has_length = has_length;
     }
 
-    if (m_buf.size() - m_pos < m_block_len + m_body_len) {
+    if (m_end - m_pos < m_block_len + m_body_len) {
         return false;
     }
 

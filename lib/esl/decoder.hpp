@@ -42,7 +42,7 @@ public:
     core::Result<bool> next(Message& out);
 
     /// Bytes buffered but not yet returned as a message.
-    std::size_t buffered() const noexcept { return m_buf.size() - m_pos; }
+    std::size_t buffered() const noexcept { return m_end - m_pos; }
 
     /// Forgets everything buffered and any error (for a new connection).
     void reset();
@@ -50,8 +50,9 @@ public:
 private:
     DecoderLimits m_limits;
     void compact();
-    std::string m_buf;
-    std::size_t m_prepared = 0;   ///< size before prepare()
+    void reserve_tail(std::size_t n);
+    std::string m_buf;            ///< storage; bytes [m_pos, m_end) are unconsumed
+    std::size_t m_end = 0;
     std::size_t m_pos = 0;        ///< start of the unconsumed bytes
     std::size_t m_scan = 0;       ///< where the search for "\n\n" resumes
     std::size_t m_head_end = 0;   ///< header block length (state body)

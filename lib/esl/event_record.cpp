@@ -163,7 +163,11 @@ void EventRecordFormatter::append(std::string& out, const Event& ev, std::int64_
     char* d = start;
 
     d = put(d, R"({"type":"esl.event","ts":)");
-    d = put_ts(d, now_ms);
+    if (now_ms != m_ts_ms) {
+        m_ts_ms = now_ms;
+        put_ts(m_ts, now_ms);
+    }
+    d = put(d, std::string_view(m_ts, sizeof m_ts));
     d = put(d, R"(,"id":)");
     if (!unique_id.empty()) {
         d = jsonl::write_json_string(d, unique_id);

@@ -28,6 +28,8 @@ private:
     std::vector<std::int32_t> m_table;    // open-addressing hash of names → first index
     std::vector<char> m_buf;              // the record, written by pointer
     std::string m_id;                     // "<Core-UUID>/<seq>" when needed
+    std::int64_t m_ts_ms = -1;            // "ts" of the last record, formatted in m_ts
+    char m_ts[26] = {};
 };
 
 }  // namespace fax::esl

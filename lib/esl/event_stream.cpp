@@ -59,8 +59,14 @@ core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& op
     };
     auto emit = [&](std::string_view rec) { after_write(out.write(rec)); };
 
+    std::int64_t batch_ms = 0;
     client.on_event([&](const Event& ev) {
-        formatter.append(out.begin_record(), ev, core::now_unix_ms());
+        // Events of one input batch are written together (before the next
+        // read), so they share the clock reading taken at the batch's start.
+        if (!flush_posted) {
+            batch_ms = core::now_unix_ms();
+        }
+        formatter.append(out.begin_record(), ev, batch_ms);
         after_write(out.end_record());
     });
     client.on_state([&](const ConnectionState& st) {
