@@ -34,6 +34,8 @@ core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& op
     std::string record;
     std::optional<core::Error> result;
     bool flush_posted = false;
+    bool batch_clock_set = false;  // batch_ms is valid for the current input batch
+    std::int64_t batch_ms = 0;
 
     auto finish = [&](std::optional<core::Error> r) {
         if (!result && r) {
@@ -51,6 +53,7 @@ core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& op
             flush_posted = true;
             loop.post([&] {
                 flush_posted = false;
+                batch_clock_set = false;
                 if (auto f = out.flush(); !f) {
                     finish(f.error());
                 }
@@ -59,12 +62,12 @@ core::Result<void> run_event_stream(ClientConfig config, const StreamOptions& op
     };
     auto emit = [&](std::string_view rec) { after_write(out.write(rec)); };
 
-    std::int64_t batch_ms = 0;
     client.on_event([&](const Event& ev) {
         // Events of one input batch are written together (before the next
         // read), so they share the clock reading taken at the batch's start.
-        if (!flush_posted) {
+        if (!batch_clock_set) {
             batch_ms = core::now_unix_ms();
+            batch_clock_set = true;
         }
         formatter.append(out.begin_record(), ev, batch_ms);
         after_write(out.end_record());

@@ -104,6 +104,17 @@ with open(sys.argv[1], encoding='utf-8') as f:
         if not isinstance(r, dict):
             sys.exit('line %d is not a JSON object: %.200r' % (n, line))
         recs.append(r)
+# Contract for every record: "ts" is RFC 3339 UTC with milliseconds and Z,
+# and it is the time of writing (not, e.g., an unset clock).
+import datetime, re
+_now = datetime.datetime.now(datetime.timezone.utc)
+for _n, _r in enumerate(recs, 1):
+    _ts = _r.get('ts')
+    if not isinstance(_ts, str) or not re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z', _ts):
+        sys.exit('record %d: bad ts %r' % (_n, _ts))
+    _t = datetime.datetime.strptime(_ts, '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=datetime.timezone.utc)
+    if abs((_now - _t).total_seconds()) > 600:
+        sys.exit('record %d: ts %s is not the time of writing (now %s)' % (_n, _ts, _now.isoformat()))
 def events(): return [r for r in recs if r.get('type') == 'esl.event']
 def by_type(t): return [r for r in recs if r.get('type') == t]
 $code
