@@ -11,7 +11,8 @@
 
 namespace fax::config {
 
-core::Result<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view text, std::uint16_t default_port) {
+core::Result<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view text, std::uint16_t default_port,
+                                                                    bool allow_any_port) {
     auto bad = [&](std::string_view why) {
         return core::make_error(core::Errc::usage, fmt::format("bad address '{}': {}", text, why));
     };
@@ -41,8 +42,9 @@ core::Result<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_
     if (port) {
         unsigned v = 0;
         const auto r = std::from_chars(port->data(), port->data() + port->size(), v);
-        if (port->empty() || r.ec != std::errc{} || r.ptr != port->data() + port->size() || v == 0 || v > 65535) {
-            return bad("port must be 1..65535");
+        if (port->empty() || r.ec != std::errc{} || r.ptr != port->data() + port->size() || (v == 0 && !allow_any_port) ||
+            v > 65535) {
+            return bad(allow_any_port ? "port must be 0..65535" : "port must be 1..65535");
         }
         p = static_cast<std::uint16_t>(v);
     }

@@ -18,7 +18,9 @@ struct EslSettings {
 };
 
 /// Parses "host", "host:port", "[v6addr]:port"; \a default_port when absent.
-core::Result<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view text, std::uint16_t default_port);
+/// Port 0 is accepted only with \a allow_any_port (a listen address: any free port).
+core::Result<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view text, std::uint16_t default_port,
+                                                                    bool allow_any_port = false);
 
 /// Builds the settings. Precedence: \a host_override (-H), else config
 /// `[freeswitch] socket`; password from $FAX_ESL_PASSWORD, else the first

@@ -1,5 +1,6 @@
 #include "esl/url.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -95,6 +96,25 @@ void url_encode_append(std::string& out, std::string_view s) {
             out.push_back(k_digits[c & 0xF]);
         }
     }
+}
+
+void switch_url_encode_append(std::string& out, std::string_view s) {
+    static constexpr char k_digits[] = "0123456789ABCDEF";
+    const auto upper_hex = [](char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); };
+    const std::size_t n = std::min(s.size(), s.find('\0'));
+    std::size_t run = 0;  // start of the pending run of bytes copied as they are
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (!k_unsafe[c] || (c == '%' && i + 2 < n && upper_hex(s[i + 1]) && upper_hex(s[i + 2]))) {
+            continue;
+        }
+        out.append(s.data() + run, i - run);
+        out.push_back('%');
+        out.push_back(k_digits[c >> 4]);
+        out.push_back(k_digits[c & 0xF]);
+        run = i + 1;
+    }
+    out.append(s.data() + run, n - run);
 }
 
 }  // namespace fax::esl

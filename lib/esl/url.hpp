@@ -20,4 +20,10 @@ std::string url_decode(std::string_view s);
 /// followed by two hex digits, which is copied.
 void url_encode_append(std::string& out, std::string_view s);
 
+/// Appends exactly what FreeSWITCH's switch_url_encode() produces for \a s:
+/// like url_encode_append, but a '%' is copied only when followed by two
+/// *upper-case* hex digits (FreeSWITCH's table is "0123456789ABCDEF"), and a
+/// NUL byte ends the input (FreeSWITCH works on C strings).
+void switch_url_encode_append(std::string& out, std::string_view s);
+
 }  // namespace fax::esl

@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
         auto* api = c.add_subcommand("api", "Run an API command and print its answer");
         api->add_flag("--json", json, "Print an esl.api JSON record instead of the bare answer");
         api->prefix_command();
+        api->fallthrough(false);  // every word after the options is the command
         api->footer("Words after the options form the command, e.g. fax-esl api show channels as json\n");
         auto* bgapi = c.add_subcommand("bgapi", "Run an API command in the background and print its job's answer");
         bgapi->add_flag("--json", json, "Print an esl.bgapi JSON record instead of the bare answer");
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
             ->check(CLI::Range(0.0, 86400.0))
             ->type_name("SECONDS");
         bgapi->prefix_command();
+        bgapi->fallthrough(false);
         auto* shell = c.add_subcommand("shell", "Read JSON-lines commands on stdin, write replies and events");
         shell->footer("Commands are read from standard input, one JSON object per line.\n");
         shell->add_option("--job-timeout", job_timeout, "Seconds to wait at end of input for open jobs (0: forever)")
