@@ -1,51 +1,93 @@
 #!/bin/bash
-# make demo: fax-esl against a FreeSWITCH stand-in that replays a real
-# 3-page T.30 fax call captured from FreeSWITCH 1.10 (tests/fakes/esl_fake.py;
-# fax-sim takes its place once it exists).
+# make demo: faxkit against fax-sim, a FreeSWITCH 1.10 stand-in that really
+# faxes with spandsp. Sends a 3-page fax over G.711 and over T.38, watches the
+# events with fax-esl, checks the received pages, and shows two failures the
+# scenario file describes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
-bin="$build/tools/fax-esl"
-export PATH="$bin:$PATH"
+export PATH="$build/tools/fax-esl:$build/tools/fax-sim:$PATH"
 export FAXKIT_CONFIG=/dev/null  # do not pick up /etc/gofax.conf
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-
-python3 "$root/tests/fakes/esl_fake.py" --port-file "$work/port" --stream 78 --close-after-stream \
-    --password demo-secret --log "$work/esl.log" &
-server=$!
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
-[ -s "$work/port" ] || { echo "demo: the ESL stand-in did not start" >&2; exit 69; }
-addr="127.0.0.1:$(cat "$work/port")"
-export FAX_ESL_PASSWORD=demo-secret  # never on the command line
+sim=''
+watcher=''
+cleanup() {
+    [ -n "$watcher" ] && kill "$watcher" 2>/dev/null
+    [ -n "$sim" ] && kill "$sim" 2>/dev/null && wait "$sim" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
 
 step() { if [ -t 1 ]; then printf '\n\033[1m$ %s\033[0m\n' "$*"; else printf '\n$ %s\n' "$*"; fi; }
 
-step "fax-esl -H $addr api status"
-fax-esl -H "$addr" api status
+cat >scenario.json <<'JSON'
+{
+  "gateways": { "gw1": "up", "gw2": "down" },
+  "numbers": {
+    "4930111": "busy",
+    "4930222": { "noise_dbm0": -32, "ecm": false, "comment": "a noisy line: trains down to 9600" }
+  }
+}
+JSON
+printf 'demo-secret\n' >esl.pw
 
-step "fax-esl -H $addr api db insert/fallback/4930123456/true && fax-esl -H $addr api db select/fallback/4930123456"
-fax-esl -H "$addr" api db insert/fallback/4930123456/true
-fax-esl -H "$addr" api db select/fallback/4930123456
+step "fax-sim make-tiff --pages 3 doc.tif"
+fax-sim make-tiff --pages 3 doc.tif
+ls -l doc.tif
 
-step "fax-esl -H $addr api db select/fallback/0000   # a missing key is a -ERR answer: exit 1"
-rc=0
-fax-esl -H "$addr" api db select/fallback/0000 || rc=$?
-echo "exit status $rc"
+step "fax-sim serve --listen 127.0.0.1:0 --scenario scenario.json --password-file esl.pw &"
+fax-sim serve --listen 127.0.0.1:0 --port-file port --scenario scenario.json --password-file esl.pw \
+    --db sim.db --received-dir received &
+sim=$!
+for _ in $(seq 100); do [ -s port ] && break; sleep 0.05; done
+[ -s port ] || { echo "demo: fax-sim did not start" >&2; exit 69; }
+esl="127.0.0.1:$(cat port)"
+export FAX_ESL_PASSWORD=demo-secret  # never on a command line
 
-step "fax-esl -H $addr events --once CUSTOM spandsp::txfaxnegociateresult spandsp::txfaxpageresult spandsp::txfaxresult spandsp::rxfaxresult | jq -c '{event: .subclass, uuid, …}'"
-fax-esl -H "$addr" events --once CUSTOM spandsp::txfaxnegociateresult spandsp::txfaxpageresult \
-        spandsp::txfaxresult spandsp::rxfaxresult |
-    jq -c 'select(.type == "esl.event") | {event: .subclass, uuid: .uuid[0:8],
-           rate: .headers["fax-transfer-rate"], pages: .headers["fax-document-transferred-pages"],
-           result: .headers["fax-result-text"], remote: .headers["fax-remote-station-id"]}'
+step "fax-esl -H $esl api status"
+fax-esl -H "$esl" api status | head -3
 
-step "printf '%s\\n' '{\"api\":\"version\"}' '{\"bgapi\":\"status\",\"id\":\"job-1\"}' | fax-esl -H $addr shell | jq -c '{type,id,ok}'"
-printf '%s\n' '{"api":"version"}' '{"bgapi":"status","id":"job-1"}' |
-    fax-esl -H "$addr" shell | jq -c '{type, id, ok, first_line: (.body | split("\n")[0])}'
+step "fax-esl -H $esl events CHANNEL_HANGUP_COMPLETE CUSTOM spandsp::txfaxpageresult spandsp::txfaxresult | jq … &"
+fax-esl -H "$esl" events CHANNEL_HANGUP_COMPLETE CUSTOM spandsp::txfaxpageresult spandsp::txfaxresult \
+    >events.jsonl 2>/dev/null &
+watcher=$!
+for _ in $(seq 100); do grep -q esl.connected events.jsonl 2>/dev/null && break; sleep 0.05; done
 
-step "what the stand-in received (note: no password on any command line)"
-sed 's/^auth .*/auth ********/' "$work/esl.log"
+send() {  # send UUID NUMBER EXTRA-VARS
+    local uuid=$1 number=$2 vars=$3
+    step "fax-esl -H $esl api \"originate {origination_uuid=$uuid,fax_ident=DEMO$vars}sofia/gateway/gw1/$number &txfax(\$PWD/doc.tif)\""
+    fax-esl -H "$esl" api "originate {origination_uuid=$uuid,fax_ident=DEMO$vars}sofia/gateway/gw1/$number &txfax($PWD/doc.tif)" || true
+}
+wait_done() {  # wait for the channel's HANGUP_COMPLETE
+    for _ in $(seq 400); do
+        grep -q "\"event\":\"CHANNEL_HANGUP_COMPLETE\",\"subclass\":null,\"uuid\":\"$1\"" events.jsonl && return 0
+        sleep 0.05
+    done
+    echo "demo: call $1 did not end" >&2
+    return 1
+}
+
+send 00000000-0000-4000-8000-000000000001 4930123456 ""
+wait_done 00000000-0000-4000-8000-000000000001
+send 00000000-0000-4000-8000-000000000002 4930123456 ",fax_enable_t38_request=true"
+wait_done 00000000-0000-4000-8000-000000000002
+send 00000000-0000-4000-8000-000000000003 4930222 ",fax_use_ecm=false"
+wait_done 00000000-0000-4000-8000-000000000003
+send 00000000-0000-4000-8000-000000000004 4930111 ""
+step "fax-esl -H $esl api \"originate sofia/gateway/gw2/4930123456 &txfax(\$PWD/doc.tif)\"   # gw2 is down"
+fax-esl -H "$esl" api "originate sofia/gateway/gw2/4930123456 &txfax($PWD/doc.tif)" || true
+
+step "what fax-esl saw (jq summary of the JSON lines)"
+jq -c 'select(.type == "esl.event") | {uuid: .uuid[-1:], event: (.subclass // .event),
+       page: .headers["fax-document-transferred-pages"], rate: .headers["fax-transfer-rate"],
+       t38: .headers["fax-t38-status"], bad_rows: .headers["fax-bad-rows"],
+       result: .headers["fax-result-text"], cause: (.headers["Hangup-Cause"] | if type == "array" then .[0] else . end)}' \
+    events.jsonl
+
+step "fax-sim compare doc.tif received/00000000-0000-4000-8000-000000000001.tif && echo identical"
+fax-sim compare doc.tif received/00000000-0000-4000-8000-000000000001.tif && echo "identical: the far end received the same 3 pages"
+fax-sim compare doc.tif received/00000000-0000-4000-8000-000000000002.tif && echo "identical over T.38 too"
 echo
-echo "demo: done. See man/fax-esl.1.scd, man/faxkit-events.7.scd, or: man -l $build/man/fax-esl.1"
+echo "demo: done. See man -l $build/man/fax-sim.1 and man -l $build/man/fax-esl.1"

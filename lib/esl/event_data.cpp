@@ -14,6 +14,9 @@ namespace fax::esl {
 namespace {
 
 std::string join_array(const std::vector<std::string>& items) {
+    if (items.size() == 1) {
+        return items.front();  // FreeSWITCH writes "ARRAY::" only from two items on
+    }
     std::string v = "ARRAY::";
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i > 0) {
@@ -59,14 +62,44 @@ EventData::Field* EventData::find(std::string_view name) noexcept {
     return nullptr;
 }
 
-void EventData::add(std::string_view name, std::string_view value) {
+void EventData::append(std::string_view name, std::string_view value) {
     m_fields.push_back(Field{std::string(name), std::string(value), {}});
+}
+
+void EventData::add(std::string_view name, std::string_view value) {
+    if (name == "_body") {
+        set_body(std::string(value));
+    }
+    if (value.empty()) {
+        remove(name);
+        return;
+    }
+    constexpr std::string_view k_array = "ARRAY::";
+    if (value.substr(0, k_array.size()) == k_array) {
+        // switch_event_add_array(): at least one byte after the prefix, split at "|:".
+        if (value.size() > k_array.size()) {
+            std::string_view rest = value.substr(k_array.size());
+            while (true) {
+                const auto sep = rest.find("|:");
+                push(name, rest.substr(0, sep));
+                if (sep == std::string_view::npos) {
+                    break;
+                }
+                rest.remove_prefix(sep + 2);
+            }
+        }
+        return;
+    }
+    append(name, value);
 }
 
 void EventData::push(std::string_view name, std::string_view value) {
     Field* f = find(name);
     if (f == nullptr) {
-        add(name, value);
+        if (value.empty()) {
+            return;  // as add(): an empty value only removes
+        }
+        m_fields.push_back(Field{std::string(name), std::string(value), {std::string(value)}});
         return;
     }
     if (f->items.empty()) {
@@ -109,7 +142,7 @@ EventData EventData::from(const Event& e) {
     const auto hs = e.headers();
     for (std::size_t i = 0; i < hs.size(); ++i) {
         if (!hs[i].array_item) {
-            d.add(hs[i].name, hs[i].value);
+            d.append(hs[i].name, hs[i].value);  // a copy, verbatim: no add() rules
             continue;
         }
         // A run of items with one name is one array header, even a run of one.

@@ -17,12 +17,18 @@ namespace fax::esl {
 class Event;
 
 /// Owning event data. Views returned stay valid until the next change.
+/// add() and push() behave as switch_event_add_header_string() does.
 class EventData {
 public:
-    /// Appends a header at the bottom (SWITCH_STACK_BOTTOM).
+    /// Appends a header at the bottom (SWITCH_STACK_BOTTOM), as FreeSWITCH
+    /// does: an empty value removes every header called \a name and adds
+    /// nothing; a value "ARRAY::a|:b" is pushed item by item; the name "_body"
+    /// also sets the body. Header names in "name[index]" form are not special here.
     void add(std::string_view name, std::string_view value);
     /// SWITCH_STACK_PUSH: appends \a value to the first header called \a name
-    /// (any case), which becomes an array; adds a plain header if none exists.
+    /// (any case), turning it into an array; without one, starts an array of
+    /// one item (plain shows it as a plain value, json as ["value"]), unless
+    /// \a value is empty.
     void push(std::string_view name, std::string_view value);
     /// Removes every header called \a name (switch_event_del_header).
     void remove(std::string_view name);
@@ -44,10 +50,11 @@ public:
 private:
     struct Field {
         std::string name;
-        std::string value;               ///< for an array: the "ARRAY::a|:b" form
+        std::string value;               ///< for an array: "ARRAY::a|:b" (one item: the item)
         std::vector<std::string> items;  ///< array items (empty: not an array)
     };
     Field* find(std::string_view name) noexcept;
+    void append(std::string_view name, std::string_view value);
     std::vector<Field> m_fields;
     std::optional<std::string> m_body;
 };

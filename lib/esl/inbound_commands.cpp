@@ -181,14 +181,10 @@ void InboundListener::sendevent(std::string cmd, const Command& c) {
     EventData e;
     e.add("Command", command);
     for (const auto& [n, v] : c.headers) {
-        if (n == "_body") {
-            e.set_body(v);  // switch_event_base_add_header(): "_body" sets the body
-        } else {
-            e.add(n, v);
+        e.add(n, v);  // switch_event_add_header_string(): "_body", empty values and ARRAY:: apply
+        if (c.body && header_name_equal(n, "content-length") && c_atoi(v) > 0) {
+            e.set_body(*c.body);  // read_packet adds the body when it meets Content-Length
         }
-    }
-    if (c.body) {
-        e.set_body(*c.body);
     }
     e.add("Event-UUID", uuid);
     std::string_view ename = std::string_view(command).substr(std::min<std::size_t>(9, command.size()));

@@ -19,6 +19,10 @@ namespace {
 constexpr std::string_view k_goodbye = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n";
 constexpr std::string_view k_rude = "Access Denied, go away.\n";
 constexpr std::size_t k_write_batch = 256 * 1024;  // event bytes moved to the socket at once
+// Replies not yet written above which no further command is read: a client
+// that sends without reading meets TCP back-pressure, as with FreeSWITCH's
+// blocking send().
+constexpr std::size_t k_reply_backlog = 1024 * 1024;
 
 }  // namespace
 
@@ -100,7 +104,8 @@ void InboundListener::process() {
         return;
     }
     m_processing = true;
-    while (!m_closing && !m_busy) {
+    const auto backlogged = [this] { return m_outbox.size() + m_writing.size() > k_reply_backlog; };
+    while (!m_closing && !m_busy && !backlogged()) {
         Command cmd;
         auto got = m_parser.next(cmd);
         if (!got) {
@@ -117,7 +122,7 @@ void InboundListener::process() {
         handle(cmd);
     }
     m_processing = false;
-    if (!m_closing && !m_busy) {
+    if (!m_closing && !m_busy && !backlogged()) {
         if (m_peer_eof) {
             finish(k_goodbye);
         } else {
@@ -151,6 +156,9 @@ void InboundListener::pump() {
             return;
         }
         self->pump();
+        if (!self->m_reading && !self->m_closing && !self->m_busy) {
+            self->process();  // resumes reading after a reply backlog
+        }
     });
 }
 

@@ -93,8 +93,8 @@ void append_plain(std::string& out, std::span<const Header> headers, Body body) 
     for (std::size_t i = 0; i < headers.size();) {
         const std::size_t n = run_length(headers, i);
         std::string_view value = headers[i].value;
-        if (headers[i].array_item) {
-            // FreeSWITCH keeps an array's value as "ARRAY::a|:b|:c".
+        if (headers[i].array_item && n > 1) {
+            // FreeSWITCH keeps an array's value as "ARRAY::a|:b|:c" (one item: the item).
             joined.assign("ARRAY::");
             for (std::size_t k = 0; k < n; ++k) {
                 if (k > 0) {

@@ -24,7 +24,8 @@ namespace fax::esl {
 using Body = std::optional<std::string_view>;
 
 /// Appends the plain form: per header "Name: url_encode(value)\n" (empty →
-/// "_undef_", arrays → "ARRAY::a|:b" encoded), then "Content-Length: N\n\n"
+/// "_undef_", arrays of two or more → "ARRAY::a|:b" encoded, an array of one
+/// → its item, as FreeSWITCH keeps it), then "Content-Length: N\n\n"
 /// and the body if the body is not empty, else one more "\n".
 void append_plain(std::string& out, std::span<const Header> headers, Body body);
 

@@ -23,6 +23,10 @@ struct IncomingCallOptions {
     bool t38 = false;                  ///< the calling side asks for T.38 (re-INVITE)
     std::string remote_ident;          ///< the sender's TSI ("" = from)
     bool remote_ecm = true;
+    /// A noisy line: white noise of this level (dBm0) on the image data; with
+    /// ECM off the receiver counts bad rows (rxfax's fax-bad-rows). The modems
+    /// train at V.29 then (spandsp 0.0.6's V.17 receiver fails under noise).
+    std::optional<double> noise_dbm0;
     /// The server must send `connect` within this (FreeSWITCH: 25 s).
     std::chrono::milliseconds connect_timeout{25000};
     /// Lingering forever ends after this if the server never closes.

@@ -133,6 +133,11 @@ void start_txfax(const std::shared_ptr<Switch::Impl>& sw, const std::shared_ptr<
     cfg.impairments.hangup_after_pages = m.hangup_after_pages;
     cfg.impairments.hangup_delay_ms = m.hangup_delay_ms;
     cfg.impairments.noise_dbm0 = m.noise_dbm0;
+    if (m.noise_dbm0) {
+        // spandsp 0.0.6's V.17 receiver fails at random under any noise; a
+        // noisy line trains down to V.29 (9600), which gives bad rows instead.
+        cfg.answerer.v17 = false;
+    }
     if (m.t38 == T38Support::fails && cfg.transport == Transport::t38) {
         // The peer accepts T.38 but the fax over it never gets through.
         cfg.impairments.hangup_after_ms = 8000;

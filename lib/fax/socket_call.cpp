@@ -555,6 +555,10 @@ struct Session : std::enable_shared_from_this<Session> {
         if (opts.t38 && !cfg.answerer.t38) {
             cfg.transport = Transport::audio;  // we refuse the re-INVITE; the fax goes on in G.711
         }
+        if (opts.noise_dbm0) {
+            cfg.impairments.noise_dbm0 = opts.noise_dbm0;
+            cfg.caller.v17 = false;
+        }
         ch.set_variable("fax_v17_disabled", cfg.answerer.v17 ? "0" : "1");
         ch.set_variable("fax_ecm_requested", cfg.answerer.ecm ? "1" : "0");
         ch.set_variable("fax_filename", e.arg);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "esl/hangup_cause.hpp"
+#include "fax/sim_commands.hpp"
 #include "fax/switch_impl.hpp"
 #include "jsonl/escape.hpp"
 
@@ -218,6 +219,22 @@ void Switch::Impl::dispatch_api(const esl::InboundServer::ApiCall& call, esl::In
         reply(out);
     } else if (cmd == "originate") {
         originate(args, std::move(done));
+    } else if (cmd == "fax-sim") {
+        // fax-sim's own command: `fax-sim call <options>` (fax-sim(1)).
+        const auto [sub, rest] = first_word(args);
+        if (sub != "call") {
+            reply("-USAGE: fax-sim call --to NUMBER --from NUMBER --file TIFF [options]\n");
+            return;
+        }
+        auto opts = parse_call_arguments(rest);
+        if (!opts) {
+            reply(fmt::format("-ERR {}\n", opts.error().message));
+            return;
+        }
+        incoming_call(std::move(*opts), [done = std::move(done)](core::Result<IncomingCallResult> r) {
+            done(esl::InboundServer::ApiOutput{r ? call_record(*r) + "\n" : fmt::format("-ERR {}\n", r.error().message),
+                                               true});
+        });
     } else {
         done(esl::InboundServer::ApiOutput{"", false});
     }
