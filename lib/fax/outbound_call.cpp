@@ -1,6 +1,7 @@
 // The `originate` api and the calls it places: legs tried as FreeSWITCH does,
 // the scenario deciding what answers, and &txfax(path) running a real spandsp
 // exchange whose events are fired as mod_spandsp fires them.
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -260,28 +261,84 @@ LegOutcome evaluate_leg(Switch::Impl& sw, const esl::Leg& leg, const std::string
 
 }  // namespace
 
+namespace {
+
+// An originate in progress: legs are tried in order (`,` legs of a group and
+// then the `|` groups); with --realtime each leg first rings for its time.
+struct OriginateJob {
+    esl::OriginateRequest req;
+    ApiDone done;
+    std::size_t group = 0;
+    std::size_t leg = 0;
+    esl::Cause last = esl::Cause::destination_out_of_order;
+    /// origination_uuids of the legs tried so far: FreeSWITCH 1.10 refuses a
+    /// later leg with the same uuid ("Duplicate UUID!", esl-protocol.md §6.2).
+    std::vector<std::string> used_uuids;
+};
+
+void next_leg(const std::shared_ptr<Switch::Impl>& sw, const std::shared_ptr<OriginateJob>& job) {
+    const auto& groups = job->req.dial.groups;
+    while (job->group < groups.size() && job->leg >= groups[job->group].legs.size()) {
+        ++job->group;
+        job->leg = 0;
+    }
+    if (job->group >= groups.size()) {
+        job->done(esl::InboundServer::ApiOutput{fmt::format("-ERR {}\n", esl::cause_name(job->last)), true});
+        return;
+    }
+    const esl::Leg& leg = groups[job->group].legs[job->leg++];
+    const esl::VarList vars = esl::channel_variables(job->req.dial, leg);
+    const esl::LegSettings ls = esl::leg_settings(job->req, leg);
+    const std::string uuid =
+        ls.origination_uuid && !ls.origination_uuid->empty() ? *ls.origination_uuid : core::random_uuid();
+    LegOutcome o;
+    if (std::find(job->used_uuids.begin(), job->used_uuids.end(), uuid) != job->used_uuids.end()) {
+        o.cause = esl::Cause::destination_out_of_order;
+    } else {
+        o = evaluate_leg(*sw, leg, uuid);
+    }
+    job->used_uuids.push_back(uuid);
+    // How long the leg rings before its outcome (real time only).
+    std::chrono::milliseconds ring{0};
+    if (sw->config.realtime) {
+        if (o.cause && o.behaviour.outcome == Outcome::no_answer) {
+            ring = std::chrono::seconds(ls.leg_timeout_sec.value_or(ls.originate_timeout_sec));
+        } else if (o.cause == std::nullopt || o.behaviour.outcome != Outcome::fax) {
+            ring = std::chrono::milliseconds(o.behaviour.ring_ms);
+        }
+    }
+    auto settle = [sw, job, vars, ls, o, uuid, leg] {
+        if (!o.cause) {
+            if (sw->calls.find(uuid) != sw->calls.end()) {
+                job->last = esl::Cause::destination_out_of_order;  // taken while ringing
+                next_leg(sw, job);
+                return;
+            }
+            answer_leg(sw, job->req, vars, ls, leg, uuid, o.behaviour, job->done);
+            return;
+        }
+        job->last = *o.cause;
+        next_leg(sw, job);
+    };
+    if (ring.count() > 0) {
+        sw->loop.after(ring, settle);
+    } else {
+        settle();
+    }
+}
+
+}  // namespace
+
 void Switch::Impl::originate(const std::string& args, ApiDone done) {
     auto req = esl::parse_originate(args);
     if (!req) {
         done(esl::InboundServer::ApiOutput{esl::originate_error_reply(req.error()), true});
         return;
     }
-    esl::Cause last = esl::Cause::destination_out_of_order;
-    for (const auto& group : req->dial.groups) {
-        for (const auto& leg : group.legs) {
-            const esl::VarList vars = esl::channel_variables(req->dial, leg);
-            const esl::LegSettings ls = esl::leg_settings(*req, leg);
-            const std::string uuid =
-                ls.origination_uuid && !ls.origination_uuid->empty() ? *ls.origination_uuid : core::random_uuid();
-            LegOutcome o = evaluate_leg(*this, leg, uuid);
-            if (!o.cause) {
-                answer_leg(shared_from_this(), *req, vars, ls, leg, uuid, o.behaviour, done);
-                return;
-            }
-            last = *o.cause;
-        }
-    }
-    done(esl::InboundServer::ApiOutput{fmt::format("-ERR {}\n", esl::cause_name(last)), true});
+    auto job = std::make_shared<OriginateJob>();
+    job->req = std::move(*req);
+    job->done = std::move(done);
+    next_leg(shared_from_this(), job);
 }
 
 void finish_call(Switch::Impl& sw, const std::shared_ptr<Call>& call, std::string_view cause) {
