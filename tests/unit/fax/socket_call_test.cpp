@@ -160,4 +160,70 @@ TEST(FaxSocketCallTest, T38CallArrivesIdentical) {
     expect_same_document(tmp);
 }
 
+// Many calls at once on one event loop: every fax arrives, none is mixed up.
+TEST(FaxSocketCallTest, FiftyParallelCallsAllArrive) {
+    Tmp tmp;
+    fax::core::Loop loop;
+    const auto doc = (tmp.dir / "doc.tif").string();
+    fax::tiff::TestDocumentOptions o;
+    o.pages = 1;
+    o.text_lines = 4;
+    ASSERT_TRUE(fax::tiff::write_test_document(doc, o));
+    int sessions = 0;
+    std::size_t peak = 0;
+    fax::fax::Switch* swp = nullptr;
+    fax::esl::OutboundConfig oc;
+    oc.port = 0;
+    fax::esl::OutboundServer server(loop, oc, [&](std::shared_ptr<fax::esl::OutboundSession> s) {
+        ++sessions;
+        peak = std::max(peak, swp->channel_count());
+        const auto rx = (tmp.dir / (std::string(s->uuid()) + ".tif")).string();
+        s->subscribe_call_events({"spandsp::rxfaxresult"}, [s, rx](fax::core::Result<fax::esl::Reply> r) {
+            ASSERT_TRUE(r);
+            s->execute("answer", "", [](auto) {});
+            s->execute("rxfax", rx, [](auto) {});
+        });
+    });
+    ASSERT_TRUE(server.listen());
+    fax::fax::SwitchConfig sc;
+    fax::fax::Switch sw(loop, sc);
+    swp = &sw;
+    ASSERT_TRUE(sw.start(false));
+    constexpr int k_calls = 50;
+    int ok = 0;
+    int ended = 0;
+    std::vector<std::string> uuids;
+    for (int i = 0; i < k_calls; ++i) {
+        fax::fax::IncomingCallOptions call;
+        call.port = server.port();
+        call.to = "4930555000";
+        call.from = "49301" + std::to_string(1000 + i);
+        call.file = doc;
+        sw.call(call, [&](fax::core::Result<fax::fax::IncomingCallResult> r) {
+            ++ended;
+            if (r && r->receiver && r->receiver->success && r->receiver->pages_transferred == 1 &&
+                r->receiver->remote_station_id == "49301" + r->receiver->remote_station_id.substr(5)) {
+                ++ok;
+                uuids.push_back(r->uuid);
+            }
+            if (ended == k_calls) {
+                loop.after(50ms, [&] { loop.stop(); });
+            }
+        });
+    }
+    loop.after(60s, [&] {
+        ADD_FAILURE() << "calls did not finish";
+        loop.stop();
+    });
+    loop.run();
+    EXPECT_EQ(peak, static_cast<std::size_t>(k_calls)) << "the calls were not all up at once";
+    EXPECT_EQ(sessions, k_calls);
+    EXPECT_EQ(ok, k_calls);
+    for (const auto& uuid : uuids) {
+        auto d = fax::tiff::compare_files(doc, (tmp.dir / (uuid + ".tif")).string());
+        ASSERT_TRUE(d) << d.error().message;
+        EXPECT_FALSE(d->has_value()) << uuid;
+    }
+}
+
 }  // namespace
