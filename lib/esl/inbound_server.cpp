@@ -295,6 +295,15 @@ void InboundServer::Impl::accept() {
             auto l = std::make_shared<InboundListener>(self, std::move(sock), id);
             self->listeners.emplace(id, l);
             l->start(refused);
+        } else if (ec != asio::error::operation_aborted) {
+            // Out of descriptors or the like: try again a little later, not in a busy loop.
+            std::weak_ptr<Impl> weak = self;
+            self->loop.after(std::chrono::milliseconds(50), [weak] {
+                if (auto again = weak.lock(); again && again->accepting) {
+                    again->accept();
+                }
+            });
+            return;
         }
         self->accept();
     });

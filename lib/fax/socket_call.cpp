@@ -335,7 +335,7 @@ struct Session : std::enable_shared_from_this<Session> {
                 if (v.empty()) {
                     out += "_undef_";
                 } else {
-                    esl::url_encode_append(out, v);
+                    esl::switch_url_encode_append(out, v);
                 }
                 out.push_back('\n');
             }

@@ -472,4 +472,48 @@ TEST(InboundServerTest, SlowConsumerIsKilledNotGrown) {
     });
 }
 
+TEST(InboundServerTest, AClientThatDoesNotReadRepliesMeetsBackPressure) {
+    ServerHarness h;
+    install_api(h.server());
+    h.run([&] {
+        auto p = authed_peer(h.port());
+        ASSERT_TRUE(p);
+        constexpr int k_commands = 60000;  // ~3.6 MB of replies: more than the server buffers
+        std::string batch;
+        for (int i = 0; i < k_commands; ++i) {
+            batch += "api status\n\n";
+        }
+        std::jthread sender([&] { EXPECT_TRUE(p->send(batch)); });
+        // Not reading for a while: the server stops reading commands once 1 MiB
+        // of replies waits (instead of buffering without bound), then goes on.
+        std::this_thread::sleep_for(300ms);
+        const std::string want = api_response("UP 0 years\n");
+        int ok = 0;
+        for (int i = 0; i < k_commands; ++i) {
+            ok += p->read_message().value_or("") == want ? 1 : 0;
+        }
+        EXPECT_EQ(ok, k_commands);
+    });
+}
+
+TEST(InboundServerTest, CommandBodiesAndCrLfHeaders) {
+    ServerHarness h;
+    std::string app_arg;
+    h.server().on_sendmsg([&](std::string_view, const fax::esl::Command& m) {
+        app_arg = m.body.value_or("<none>");
+        return true;
+    });
+    h.run([&] {
+        auto p = authed_peer(h.port());
+        ASSERT_TRUE(p);
+        const std::string arg = "line one\n\nline three";
+        p->send("sendmsg u-1\r\ncall-command: execute\r\nexecute-app-name: playback\r\ncontent-type: text/plain\r\n"
+                "content-length: " + std::to_string(arg.size()) + "\r\n\r\n" + arg);
+        EXPECT_EQ(p->read_message().value_or(""), reply("+OK"));
+        p->send("\n\n\napi nosuch\n\n");
+        EXPECT_EQ(p->read_message().value_or(""), api_response("-ERR nosuch Command not found!\n"));
+        EXPECT_EQ(app_arg, "line one\n\nline three");
+    });
+}
+
 }  // namespace

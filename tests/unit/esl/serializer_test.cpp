@@ -36,6 +36,7 @@ std::vector<Header> views(const std::vector<std::pair<std::string, std::string>>
 struct GoldenCount {
     std::size_t plain = 0;
     std::size_t json = 0;
+    std::size_t connect = 0;
 };
 
 // Decodes every FS->C message of \a capture; each event is parsed with the
@@ -53,6 +54,14 @@ GoldenCount check_capture(const std::string& capture) {
             break;
         }
         const std::string_view ct = m.content_type();
+        if (m.header("Event-Name") == std::optional<std::string_view>("CHANNEL_DATA")) {
+            // The outbound connect reply: the CHANNEL_DATA event serialized plain, as the header block.
+            e.parse_headers_of(m);
+            EXPECT_EQ(fax::esl::serialize_event(EventFormat::plain, e.headers(), {}), std::string(m.head_text()) + "\n\n")
+                << capture;
+            ++count.connect;
+            continue;
+        }
         const bool plain = ct == "text/event-plain";
         const bool json = ct == "text/event-json";
         if (!plain && !json) {
@@ -75,14 +84,17 @@ GoldenCount check_capture(const std::string& capture) {
 TEST(SerializerGoldenTest, EveryCapturedEventRoundTripsByteForByte) {
     std::size_t plain = 0;
     std::size_t json = 0;
+    std::size_t connect = 0;
     for (const auto& name : faxkit_test::capture_names()) {
         const auto c = check_capture(name);
         plain += c.plain;
         json += c.json;
+        connect += c.connect;
     }
-    // Every capture holds events; make sure they were really compared.
+    // Make sure they were really compared.
     EXPECT_GT(plain, 300U);
     EXPECT_GT(json, 100U);
+    EXPECT_EQ(connect, 2U);  // outbound-session and outbound-session-2-custom-events
 }
 
 TEST(SerializerTest, GoldenVectorPlainJsonXml) {
@@ -118,6 +130,12 @@ TEST(SerializerTest, ArraysAreArrayPrefixedInPlainAndArraysInJsonAndElementsInXm
     EXPECT_NE(fax::esl::serialize_event(EventFormat::xml, h, {}).find(
                   "    <variable_DP_MATCH>a%20b</variable_DP_MATCH>\n    <variable_DP_MATCH>c%7Cd</variable_DP_MATCH>\n"),
               std::string::npos);
+}
+
+TEST(SerializerTest, AnArrayOfOneIsBareInPlainButAnArrayInJson) {
+    const std::vector<Header> h = {{"X", "only", true}};
+    EXPECT_EQ(fax::esl::serialize_event(EventFormat::plain, h, {}), "X: only\n\n");
+    EXPECT_EQ(fax::esl::serialize_event(EventFormat::json, h, {}), R"({"X":["only"]})");
 }
 
 TEST(SerializerTest, JsonEscapesExactlyLikeCjson) {
