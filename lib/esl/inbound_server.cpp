@@ -456,6 +456,8 @@ void InboundServer::shutdown() {
     }
 }
 
+std::size_t InboundServer::listener_count() const noexcept { return m_impl->listeners.size(); }
+
 std::size_t InboundServer::connections() const noexcept {
     std::size_t n = 0;
     for (const auto& [id, l] : m_impl->listeners) {

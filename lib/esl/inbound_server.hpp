@@ -110,10 +110,14 @@ public:
 
     /// Open connections.
     std::size_t connections() const noexcept;
+    /// Connections not yet fully closed, closing ones included (their last
+    /// bytes, such as a shutdown notice, may still be on their way).
+    std::size_t sockets() const noexcept { return listener_count(); }
 
     struct Impl;
 
 private:
+    std::size_t listener_count() const noexcept;
     std::shared_ptr<Impl> m_impl;
 };
 

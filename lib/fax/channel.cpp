@@ -106,12 +106,12 @@ void Channel::append_profile(HeaderList& out, std::string_view prefix) const {
 void Channel::append_event_data(HeaderList& out, bool with_variables) const {
     out.emplace_back("Channel-State", std::string(state_name(m_state)));
     out.emplace_back("Channel-Call-State", std::string(call_state_name(m_call_state)));
-    out.emplace_back("Channel-State-Number", std::to_string(static_cast<int>(m_state)));
+    out.emplace_back("Channel-State-Number", std::to_string(m_state_number.value_or(static_cast<int>(m_state))));
     out.emplace_back("Channel-Name", m_name);
     out.emplace_back("Unique-ID", m_uuid);
     out.emplace_back("Call-Direction", m_profile.direction);
     out.emplace_back("Presence-Call-Direction", m_profile.direction);
-    out.emplace_back("Channel-HIT-Dialplan", "true");
+    out.emplace_back("Channel-HIT-Dialplan", m_hit_dialplan ? "true" : "false");
     out.emplace_back("Channel-Call-UUID", m_uuid);
     out.emplace_back("Answer-State", m_answer_state);
     if (m_hangup_cause) {

@@ -65,7 +65,15 @@ public:
     const CallerProfile& profile() const noexcept { return m_profile; }
 
     ChannelState state() const noexcept { return m_state; }
-    void set_state(ChannelState s) noexcept { m_state = s; }
+    /// Sets the state; Channel-State-Number shows \a number when given
+    /// (FreeSWITCH reports the running state there, which can differ).
+    void set_state(ChannelState s, std::optional<int> number = std::nullopt) noexcept {
+        m_state = s;
+        m_state_number = number;
+    }
+    /// Channel-HIT-Dialplan: true for calls that ran the dialplan (incoming),
+    /// false for originated legs.
+    void set_hit_dialplan(bool v) noexcept { m_hit_dialplan = v; }
     CallState call_state() const noexcept { return m_call_state; }
     void set_call_state(CallState s) noexcept { m_call_state = s; }
     /// "ringing", "early", "answered" or "hangup".
@@ -101,6 +109,8 @@ private:
     std::string m_name;
     CallerProfile m_profile;
     ChannelState m_state = ChannelState::cs_new;
+    std::optional<int> m_state_number;
+    bool m_hit_dialplan = true;
     CallState m_call_state = CallState::down;
     std::string m_answer_state = "ringing";
     std::optional<std::string> m_hangup_cause;

@@ -35,7 +35,7 @@ constexpr int k_fast_blocks = 50;
 void set_call_state(Switch::Impl& sw, Call& call, CallState next) {
     const CallState prev = call.ch.call_state();
     call.ch.set_call_state(next);
-    sw.emit(call.ch, "CHANNEL_CALLSTATE", k_callstate, {},
+    sw.emit(call.ch, "CHANNEL_CALLSTATE", k_callstate,
             {{"Original-Channel-Call-State", std::string(call_state_name(prev))},
              {"Channel-Call-State-Number", std::to_string(static_cast<int>(next))}});
 }
@@ -180,8 +180,8 @@ void answer_leg(const std::shared_ptr<Switch::Impl>& sw, const esl::OriginateReq
     p.orig_caller_id_number = p.caller_id_number;
     p.callee_id_name = "Outbound Call";
     p.callee_id_number = ep.destination;
+    p.ani = p.caller_id_number;
     p.destination_number = ep.destination;
-    p.network_addr = "127.0.0.1";
     p.source = "src/switch_ivr_originate.c";
     p.context = req.context;
     p.dialplan = req.dialplan;
@@ -190,13 +190,22 @@ void answer_leg(const std::shared_ptr<Switch::Impl>& sw, const esl::OriginateReq
         ep.kind == esl::EndpointKind::sofia_gateway ? fmt::format("sofia/gateway/{}/{}", ep.gateway, ep.destination) : leg.text;
     auto call = std::make_shared<Call>(sw, Channel(uuid, name, p));
     Channel& ch = call->ch;
+    ch.set_hit_dialplan(false);
     ch.set_variable("direction", "outbound");
+    ch.set_variable("is_outbound", "true");
     ch.set_variable("uuid", uuid);
     ch.set_variable("call_uuid", uuid);
     ch.set_variable("session_id", std::to_string(sw->sessions_since_start + 1));
+    ch.set_variable("read_codec", "L16");
+    ch.set_variable("read_rate", "8000");
+    ch.set_variable("write_codec", "L16");
+    ch.set_variable("write_rate", "8000");
+    ch.set_variable("channel_name", name);
     for (const auto& v : vars.items()) {
         ch.set_variable(v.name, v.value);
     }
+    ch.set_variable("originate_early_media", "true");
+    ch.set_variable("originate_endpoint", ep.type);
     if (ep.kind == esl::EndpointKind::sofia_gateway) {
         ch.set_variable("sip_gateway_name", ep.gateway);
         ch.set_variable("sip_to_user", ep.destination);
@@ -205,15 +214,17 @@ void answer_leg(const std::shared_ptr<Switch::Impl>& sw, const esl::OriginateReq
     ++sw->sessions_since_start;
     sw->peak_sessions = std::max(sw->peak_sessions, sw->calls.size());
 
-    ch.set_state(ChannelState::cs_init);
+    // States as the captured originated leg shows them (inbound-session).
+    ch.set_state(ChannelState::cs_init, 2);
     sw->emit(ch, "CHANNEL_CREATE", k_create);
     sw->emit(ch, "CHANNEL_ORIGINATE", k_originate);
     set_call_state(*sw, *call, CallState::ringing);
-    ch.set_state(ChannelState::cs_execute);
+    ch.set_state(ChannelState::cs_consume_media);
     ch.answer(now_us());
     sw->emit(ch, "CHANNEL_ANSWER", k_answer);
     set_call_state(*sw, *call, CallState::active);
     ch.set_variable("endpoint_disposition", "ANSWER");
+    ch.set_state(ChannelState::cs_execute);
     done(esl::InboundServer::ApiOutput{fmt::format("+OK {}\n", uuid), true});
 
     if (req.app && req.app->name == "txfax") {

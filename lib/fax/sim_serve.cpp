@@ -1,6 +1,8 @@
 #include "fax/sim_serve.hpp"
 
+#include <chrono>
 #include <csignal>
+#include <functional>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -53,8 +55,18 @@ core::Result<void> run_serve(ServeOptions options, const cli::Diag& diag) {
         }
     }
     loop.on_signals({SIGINT, SIGTERM}, [&](int) {
+        // Hang up every call and tell every ESL client "The system is being
+        // shut down."; stop once the clients are gone or after 2 s.
         sw.shutdown();
-        loop.stop();
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        std::function<void()> wait = [&, deadline] {
+            if (sw.connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
+                loop.stop();
+                return;
+            }
+            loop.after(std::chrono::milliseconds(10), wait);
+        };
+        wait();
     });
     loop.run();
     return {};

@@ -160,6 +160,9 @@ struct Session : std::enable_shared_from_this<Session> {
 
     bool wants(const esl::EventData& e) const {
         const auto name = e.get("Event-Name").value_or("");
+        if (name == "CHANNEL_DESTROY") {
+            return false;  // the channel cannot be destroyed while the socket holds it
+        }
         if (all_events) {
             return true;
         }
@@ -326,18 +329,19 @@ struct Session : std::enable_shared_from_this<Session> {
             }
             connected = true;
             timer.cancel();
+            // The CHANNEL_DATA event (standard headers, then the channel data),
+            // serialized plain and closed as a command/reply (outbound-session.txt).
+            esl::EventData e = sw->server.stamper().create(
+                "CHANNEL_DATA", esl::CallSite{"mod_event_socket.c", "parse_command", 2021});
             HeaderList data;
             call->ch.append_channel_data(data);
-            std::string out;
             for (const auto& [k, v] : data) {
-                out += k;
-                out += ": ";
-                if (v.empty()) {
-                    out += "_undef_";
-                } else {
-                    esl::switch_url_encode_append(out, v);
-                }
-                out.push_back('\n');
+                e.add(k, v);
+            }
+            std::string out;
+            esl::append_plain(out, e.headers(), std::nullopt);
+            if (!out.empty() && out.back() == '\n') {
+                out.pop_back();  // the blank line comes after the reply headers
             }
             out += "Content-Type: command/reply\nReply-Text: %2BOK%0A\nSocket-Mode: async\nControl: full\n\n";
             send(std::move(out));
@@ -649,6 +653,9 @@ struct Session : std::enable_shared_from_this<Session> {
             send_goodbye_and_close();
             return;
         }
+        send(fmt::format("Content-Type: text/disconnect-notice\nControlled-Session-UUID: {}\n"
+                         "Content-Disposition: linger\nChannel-Name: {}\nLinger-Time: {}\nContent-Length: 0\n\n",
+                         call->ch.uuid(), call->ch.name(), *linger));
         const auto wait = *linger < 0 ? opts.linger_cap : std::chrono::milliseconds(*linger * 1000);
         auto self = shared_from_this();
         timer.expires_after(wait);

@@ -160,6 +160,16 @@ std::string Switch::Impl::kill(std::string_view uuid, std::string_view cause_tex
 void Switch::Impl::dispatch_api(const esl::InboundServer::ApiCall& call, esl::InboundServer::ApiDone done) {
     const std::string& cmd = call.command;
     const std::string args = call.args.value_or("");
+    {
+        // switch_api_execute fires an API event for every command.
+        esl::EventData e =
+            server.stamper().create("API", esl::CallSite{"switch_loadable_module.c", "switch_api_execute", 2954});
+        e.add("API-Command", cmd);
+        if (call.args) {
+            e.add("API-Command-Argument", *call.args);
+        }
+        server.broadcast(e);
+    }
     auto reply = [&](std::string text) { done(esl::InboundServer::ApiOutput{std::move(text), true}); };
     if (cmd == "status") {
         reply(status_text(*this));
@@ -289,6 +299,8 @@ void Switch::api(const std::string& command, const std::optional<std::string>& a
 }
 
 std::size_t Switch::channel_count() const noexcept { return m_impl->calls.size(); }
+
+std::size_t Switch::connections() const noexcept { return m_impl->server.sockets(); }
 
 void Switch::shutdown() {
     auto& im = *m_impl;

@@ -53,6 +53,8 @@ public:
     void call(IncomingCallOptions options, std::function<void(core::Result<IncomingCallResult>)> done);
     /// Channels up now.
     std::size_t channel_count() const noexcept;
+    /// Event Socket connections not yet fully closed (closing ones included).
+    std::size_t connections() const noexcept;
     /// Hangs up every channel (SYSTEM_SHUTDOWN) and closes the event socket.
     void shutdown();
 
