@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "config/esl_settings.hpp"
 #include "core/uuid.hpp"
+#include "tiff/test_document.hpp"
 #include "esl/hangup_cause.hpp"
 #include "esl/originate.hpp"
 #include "fax/spandsp_events.hpp"
@@ -231,6 +233,31 @@ void answer_leg(const std::shared_ptr<Switch::Impl>& sw, const esl::OriginateReq
         call->app = "txfax";
         call->app_arg = req.app->arg.value_or("");
         start_txfax(sw, call, vars, ls, behaviour, ep.destination);
+    } else if (req.app && req.app->name == "socket") {
+        // &socket(host[:port] [async] [full]): the outbound-socket server
+        // controls the leg; its rxfax receives what the far machine sends.
+        const std::string arg = req.app->arg.value_or("");
+        auto hp = config::parse_host_port(arg.substr(0, arg.find(' ')), 8084);
+        call->app = "socket";
+        call->app_arg = arg;
+        if (!hp) {
+            finish_call(*sw, call, "DESTINATION_OUT_OF_ORDER");
+            return;
+        }
+        IncomingCallOptions o;
+        o.host = hp->first;
+        o.port = hp->second;
+        o.to = std::string(ep.destination);
+        o.from = ls.caller_id_number;
+        o.remote_ident = behaviour.machine.csi_for(ep.destination);
+        o.file = (std::filesystem::path(sw->config.received_dir.empty() ? "." : sw->config.received_dir) /
+                  "far-end-document.tif").string();
+        if (!std::filesystem::exists(o.file)) {
+            tiff::TestDocumentOptions d;
+            d.pages = 1;
+            (void)tiff::write_test_document(o.file, d);
+        }
+        sw->attach_socket(call, std::move(o));
     } else {
         call->app = req.app ? req.app->name : "park";
         call->app_arg = req.app ? req.app->arg.value_or("") : "";

@@ -204,7 +204,11 @@ struct Session : std::enable_shared_from_this<Session> {
             }
             error_code ignore;
             self->socket.set_option(asio::ip::tcp::no_delay(true), ignore);
-            self->create_channel();
+            if (self->adopted) {
+                self->adopt_channel();
+            } else {
+                self->create_channel();
+            }
             self->timer.expires_after(self->opts.connect_timeout);
             self->timer.async_wait([self](const error_code& te) {
                 if (!te && !self->connected) {
@@ -214,6 +218,30 @@ struct Session : std::enable_shared_from_this<Session> {
             });
             self->read();
         });
+    }
+
+    std::shared_ptr<Call> adopted;  ///< an originated leg running &socket(…)
+
+    // An originated leg runs the socket app: the server controls that channel.
+    void adopt_channel() {
+        call = adopted;
+        Channel& ch = call->ch;
+        ch.set_variable("socket_host", opts.host);
+        ch.set_variable("current_application_data", fmt::format("{}:{} async full", opts.host, opts.port));
+        ch.set_variable("current_application", "socket");
+        call->app = "socket";
+        result.uuid = ch.uuid();
+        auto self = shared_from_this();
+        call->sink = [weak = std::weak_ptr<Session>(self)](const esl::EventData& e) {
+            if (auto s = weak.lock()) {
+                s->deliver(e);
+            }
+        };
+        call->on_finished = [weak = std::weak_ptr<Session>(self)] {
+            if (auto s = weak.lock()) {
+                s->ended();
+            }
+        };
     }
 
     void create_channel() {
@@ -494,6 +522,8 @@ struct Session : std::enable_shared_from_this<Session> {
             hangup_call(*sw, call, esl::cause_name(esl::sip_status_to_cause(code)));
         } else if (e.app == "rxfax") {
             rxfax(e);
+        } else if (e.app == "txfax") {
+            txfax(e);
         } else if (e.app == "hangup") {
             complete(e, "_none_");
             hangup_call(*sw, call, e.arg.empty() ? "NORMAL_CLEARING" : e.arg);
@@ -583,6 +613,47 @@ struct Session : std::enable_shared_from_this<Session> {
 
     std::optional<Exec> current_rx;
 
+    // txfax under socket control: our channel sends \a e.arg; the far end
+    // (the scenario's machine for this number) receives into received_dir.
+    void txfax(const Exec& e) {
+        answer();
+        Channel& ch = call->ch;
+        auto flag = [&](std::string_view name, bool fallback) {
+            const auto v = ch.variable(name);
+            return v ? esl::switch_true(*v) : fallback;
+        };
+        const auto ident = ch.variable("fax_ident");
+        ExchangeConfig cfg;
+        cfg.caller.role = Role::send;
+        cfg.caller.tiff_path = e.arg;
+        cfg.caller.ident = esl::switch_url_decode(ident ? *ident : std::string_view("SpanDSP Fax Ident"));
+        cfg.caller.ecm = flag("fax_use_ecm", true);
+        cfg.caller.v17 = !flag("fax_disable_v17", false);
+        cfg.caller.t38 = flag("fax_enable_t38", true);
+        cfg.answerer.role = Role::receive;
+        cfg.answerer.tiff_path =
+            (std::filesystem::path(sw->config.received_dir.empty() ? "." : sw->config.received_dir) /
+             (ch.uuid() + ".tif")).string();
+        cfg.answerer.ident = opts.remote_ident.empty() ? opts.to.substr(opts.to.size() > 20 ? opts.to.size() - 20 : 0)
+                                                       : opts.remote_ident;
+        cfg.transport = flag("fax_enable_t38_request", false) ? Transport::t38 : Transport::audio;
+        ch.set_variable("fax_filename", e.arg);
+        auto self = shared_from_this();
+        auto ex = Exchange::create(cfg, [weak = std::weak_ptr<Session>(self)](Side side, const FaxEvent& ev) {
+            if (auto s = weak.lock()) {
+                // Our channel is the caller (sender) here.
+                s->fax_event(side == Side::caller ? Side::answerer : Side::caller, ev);
+            }
+        });
+        if (!ex) {
+            complete(e, "Cannot initialize Fax engine");
+            return;
+        }
+        current_rx = e;
+        call->fax.emplace(std::move(*ex));
+        step();
+    }
+
     void fax_event(Side side, const FaxEvent& ev) {
         if (side == Side::caller) {
             if (const auto* r = std::get_if<FaxResult>(&ev)) {
@@ -668,6 +739,13 @@ struct Session : std::enable_shared_from_this<Session> {
 };
 
 }  // namespace
+
+void Switch::Impl::attach_socket(const std::shared_ptr<Call>& call, IncomingCallOptions options) {
+    auto s = std::make_shared<Session>(shared_from_this(), std::move(options));
+    s->adopted = call;
+    s->done = [](core::Result<IncomingCallResult>) {};
+    s->start();
+}
 
 void Switch::Impl::incoming_call(IncomingCallOptions options,
                                  std::function<void(core::Result<IncomingCallResult>)> done) {

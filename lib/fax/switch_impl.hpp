@@ -39,6 +39,9 @@ struct Switch::Impl : std::enable_shared_from_this<Switch::Impl> {
 
     void dispatch_api(const esl::InboundServer::ApiCall& call, esl::InboundServer::ApiDone done);
     void originate(const std::string& args, esl::InboundServer::ApiDone done);
+    /// An originated leg runs `&socket(host:port async full)`: the server at
+    /// \a options.host/port controls \a call from now on.
+    void attach_socket(const std::shared_ptr<Call>& call, IncomingCallOptions options);
     /// Places an incoming call to an outbound-socket server.
     void incoming_call(IncomingCallOptions options, std::function<void(core::Result<IncomingCallResult>)> done);
     std::string kill(std::string_view uuid, std::string_view cause);

@@ -622,3 +622,24 @@ assert len(done) == 1 and done[0]["event"] == "CHANNEL_HANGUP_COMPLETE", done
 	assert_output ''
 	[[ ${#stderr_lines[@]} -eq 1 && "${stderr_lines[0]}" == "fax-sim: error: "* ]] || fail "stderr: $stderr"
 }
+
+@test "originate … '&socket(HOST:PORT async full)': the outbound-socket server controls the leg and receives the far end's fax" {
+	sim_start
+	sock_start
+	local u
+	u=$(new_uuid)
+	run -0 --separate-stderr sim_esl api originate "{origination_uuid=$u}sofia/gateway/gw1/4930123456" "'&socket($SOCK_ADDR async full)'"
+	assert_output "+OK $u"
+	sock_wait_calls 20 1
+	jsonl_check "$SOCK_LOG" '
+r = recs[0]
+assert r["uuid"] == args[0], r["uuid"]
+assert r["channel"]["Call-Direction"] == "outbound", r["channel"]["Call-Direction"]
+assert r["channel"]["variable_current_application"] == "socket", r["channel"]
+assert r["channel"]["variable_current_application_data"].endswith(" async full"), r["channel"]
+names = r["events"]
+assert "spandsp::rxfaxresult" in names and names.index("spandsp::rxfaxresult") < names.index("CHANNEL_HANGUP_COMPLETE"), names
+' "$u"
+	# what the socket server received is the far end's document (fax-sim writes it into --received-dir)
+	run -0 --separate-stderr fax_sim compare "$SIM_RECEIVED/far-end-document.tif" "$SOCK_RX/$u.tif"
+}

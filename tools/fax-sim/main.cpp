@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
             ->type_name("DIR");
         serve->add_option("--port-file", so.port_file, "Write the bound port to FILE once listening")->type_name("FILE");
         serve->add_flag("--realtime", so.config.realtime, "Pace audio at 8000 samples/s and wait ring times for real");
+        serve->add_option("--acl", so.config.server.acl,
+                          "Allowed ESL peers: address, CIDR or loopback.auto (repeatable); others get a rude rejection")
+            ->type_name("CIDR");
 
         auto* call = c.add_subcommand("call", "Place an incoming call to an outbound-socket server (fax-recv)");
         ff::IncomingCallOptions co;
