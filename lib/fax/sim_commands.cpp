@@ -117,7 +117,7 @@ core::Result<IncomingCallResult> run_call(const IncomingCallOptions& options, bo
     return std::move(*out);
 }
 
-core::Result<std::string> run_load(const LoadOptions& options) {
+core::Result<LoadResult> run_load(const LoadOptions& options) {
     core::Loop loop;
     SwitchConfig cfg;
     cfg.realtime = options.realtime;
@@ -175,7 +175,7 @@ core::Result<std::string> run_load(const LoadOptions& options) {
         b.string(first_error);
     }
     b.end_object();
-    return rec;
+    return LoadResult{rec, failed};
 }
 
 core::Result<std::optional<std::string>> compare_documents(const std::string& a, const std::string& b) {

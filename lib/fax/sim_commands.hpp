@@ -40,9 +40,14 @@ struct LoadOptions {
     bool realtime = false;
 };
 
+struct LoadResult {
+    std::string record;  ///< the `sim.load` JSON record
+    int failed = 0;      ///< calls whose fax did not arrive
+};
+
 /// `fax-sim load`: starts options.calls calls at options.rate per second and
-/// waits for all; returns the `sim.load` JSON record.
-core::Result<std::string> run_load(const LoadOptions& options);
+/// waits for all.
+core::Result<LoadResult> run_load(const LoadOptions& options);
 
 /// `fax-sim compare A B`: nullopt when the documents' pages are equal, else
 /// where they differ ("page 2 row 17: row differs"). Read errors: Errc::data.

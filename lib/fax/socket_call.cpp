@@ -612,6 +612,7 @@ struct Session : std::enable_shared_from_this<Session> {
     }
 
     std::optional<Exec> current_rx;
+    bool we_send = false;  ///< txfax under socket control: our channel is the sender
 
     // txfax under socket control: our channel sends \a e.arg; the far end
     // (the scenario's machine for this number) receives into received_dir.
@@ -650,14 +651,18 @@ struct Session : std::enable_shared_from_this<Session> {
             return;
         }
         current_rx = e;
+        we_send = true;
         call->fax.emplace(std::move(*ex));
         step();
     }
 
     void fax_event(Side side, const FaxEvent& ev) {
+        // Results are filed by role: the sending machine and the receiving one.
+        auto& remote_slot = we_send ? result.receiver : result.sender;
+        auto& our_slot = we_send ? result.sender : result.receiver;
         if (side == Side::caller) {
             if (const auto* r = std::get_if<FaxResult>(&ev)) {
-                result.sender = *r;
+                remote_slot = *r;
             }
             return;
         }
@@ -671,7 +676,7 @@ struct Session : std::enable_shared_from_this<Session> {
         sw->emit(call->ch, "CUSTOM", esl::CallSite{"mod_spandsp_fax.c", site.function, site.line}, {}, extra,
                  event_subclass(ev));
         if (const auto* r = std::get_if<FaxResult>(&ev)) {
-            result.receiver = *r;
+            our_slot = *r;
             if (current_rx) {
                 const Exec e = *current_rx;
                 current_rx.reset();
@@ -743,7 +748,15 @@ struct Session : std::enable_shared_from_this<Session> {
 void Switch::Impl::attach_socket(const std::shared_ptr<Call>& call, IncomingCallOptions options) {
     auto s = std::make_shared<Session>(shared_from_this(), std::move(options));
     s->adopted = call;
-    s->done = [](core::Result<IncomingCallResult>) {};
+    std::weak_ptr<Switch::Impl> weak = shared_from_this();
+    s->done = [weak, call](core::Result<IncomingCallResult> r) {
+        // No server to connect to: the socket app returns ("Socket Error!")
+        // and the originated leg, with nothing left to run, hangs up.
+        auto self = weak.lock();
+        if (!r && self && !call->finished) {
+            hangup_call(*self, call, "NORMAL_CLEARING");
+        }
+    };
     s->start();
 }
 

@@ -102,7 +102,11 @@ int main(int argc, char** argv) {
                 return diag.fail(s.error());
             }
             auto r = ff::run_load(lo);
-            return r ? print(*r) : diag.fail(r.error());
+            if (!r) {
+                return diag.fail(r.error());
+            }
+            const int rc = print(r->record);
+            return rc != 0 ? rc : (r->failed > 0 ? 1 : 0);
         }
         auto hp = fax::config::parse_host_port(listen, 8021, true);
         auto settings = fax::config::esl_settings(nullptr, std::nullopt, password_file);
