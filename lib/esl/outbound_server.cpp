@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/loop_asio.hpp"
+#include "esl/listener_asio.hpp"
 #include "core/uuid.hpp"
 #include "esl/command.hpp"
 #include "esl/connection_asio.hpp"
@@ -344,23 +345,8 @@ OutboundServer::~OutboundServer() { stop_accepting(); }
 
 core::Result<void> OutboundServer::listen() {
     auto& im = *m_impl;
-    error_code ec;
-    const auto addr = asio::ip::make_address(im.config.host, ec);
-    if (ec) {
-        return core::make_error(core::Errc::config, fmt::format("bad listen address '{}'", im.config.host));
-    }
-    const asio::ip::tcp::endpoint ep(addr, im.config.port);
-    im.acceptor.open(ep.protocol(), ec);
-    if (!ec) {
-        im.acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
-        im.acceptor.bind(ep, ec);
-    }
-    if (!ec) {
-        im.acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    }
-    if (ec) {
-        return core::make_error(core::Errc::unavailable,
-                                fmt::format("cannot listen on {}:{}: {}", im.config.host, im.config.port, ec.message()));
+    if (auto r = detail::open_listener(im.acceptor, im.config.host, im.config.port); !r) {
+        return r;
     }
     im.accepting = true;
     im.accept();

@@ -1,749 +1,508 @@
 // fax-sim's incoming calls: FreeSWITCH's `socket host:port async full`
 // (mod_event_socket's outbound mode, esl-protocol.md §4) played against an
-// outbound-socket server such as fax-recv, with rxfax running a real exchange.
-#include <deque>
-#include <filesystem>
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
-#include <fmt/format.h>
-
-#include "core/loop_asio.hpp"
-#include "core/uuid.hpp"
-#include "esl/command_parser.hpp"
-#include "esl/hangup_cause.hpp"
-#include "esl/originate.hpp"
-#include "esl/serializer.hpp"
-#include "esl/url.hpp"
-#include "fax/spandsp_events.hpp"
-#include "fax/switch_impl.hpp"
+// outbound-socket server such as fax-recv. The session is in socket_session.hpp.
+#include "fax/socket_session.hpp"
 
 namespace fax::fax {
 
-namespace {
+namespace detail {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-constexpr std::string_view k_goodbye = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n";
-constexpr esl::CallSite k_execute{"switch_core_session.c", "switch_core_session_exec", 2944};
-constexpr esl::CallSite k_execute_complete{"switch_core_session.c", "switch_core_session_exec", 2967};
-constexpr esl::CallSite k_answer{"switch_channel.c", "switch_channel_perform_mark_answered", 3846};
-constexpr esl::CallSite k_hangup{"switch_channel.c", "switch_channel_perform_hangup", 3445};
-constexpr esl::CallSite k_create{"switch_core_state_machine.c", "switch_core_session_run", 626};
-constexpr int k_fast_blocks = 50;
-
-// The channel events `myevents` subscribes to (mod_event_socket), CUSTOM excluded.
-bool in_myevents(std::string_view name) {
-    static constexpr std::string_view k_names[] = {
-        "CHANNEL_ANSWER",  "CHANNEL_APPLICATION", "CHANNEL_BRIDGE",  "CHANNEL_CREATE",   "CHANNEL_DATA",
-        "CHANNEL_DESTROY", "CHANNEL_EXECUTE",     "CHANNEL_EXECUTE_COMPLETE", "CHANNEL_HANGUP",
-        "CHANNEL_HANGUP_COMPLETE", "CHANNEL_ORIGINATE", "CHANNEL_UUID", "CHANNEL_OUTGOING", "CHANNEL_PARK",
-        "CHANNEL_PROGRESS", "CHANNEL_PROGRESS_MEDIA", "CHANNEL_STATE", "CHANNEL_UNBRIDGE", "CHANNEL_UNPARK",
-        "DETECTED_SPEECH", "DTMF", "NOTALK", "TALK"};
-    return std::find(std::begin(k_names), std::end(k_names), name) != std::end(k_names);
+void Session::finish(core::Result<IncomingCallResult> r) {
+    if (done) {
+        auto fn = std::move(done);
+        done = nullptr;
+        fn(std::move(r));
+    }
 }
 
-struct Exec {
-    std::string app;
-    std::string arg;
-    std::string event_uuid;
-    bool hangup = false;  ///< call-command: hangup
-    std::string cause;
-};
-
-struct Session : std::enable_shared_from_this<Session> {
-    Session(std::shared_ptr<Switch::Impl> s, IncomingCallOptions o)
-        : sw(std::move(s)), opts(std::move(o)), socket(sw->loop.impl().io), timer(sw->loop.impl().io) {}
-
-    std::shared_ptr<Switch::Impl> sw;
-    IncomingCallOptions opts;
-    asio::ip::tcp::socket socket;
-    asio::steady_timer timer;
-    std::shared_ptr<Call> call;
-    esl::CommandParser parser;
-    std::array<char, 16384> buf{};
-    std::string outbox;
-    std::string writing;
-    bool writing_now = false;
-    bool connected = false;  ///< `connect` answered
-    bool closed = false;
-    bool myevents = false;
-    bool all_events = false;
-    std::vector<std::string> event_names;
-    std::vector<std::string> subclasses;
-    esl::EventFormat format = esl::EventFormat::plain;
-    std::optional<int> linger;  ///< seconds; -1 = until we are closed
-    bool lingering = false;
-    std::deque<Exec> queue;
-    bool app_running = false;
-    IncomingCallResult result;
-    std::function<void(core::Result<IncomingCallResult>)> done;
-
-    void finish(core::Result<IncomingCallResult> r) {
-        if (done) {
-            auto fn = std::move(done);
-            done = nullptr;
-            fn(std::move(r));
-        }
+void Session::send(std::string bytes) {
+    if (closed) {
+        return;
     }
+    outbox += bytes;
+    flush();
+}
 
-    void send(std::string bytes) {
-        if (closed) {
-            return;
-        }
-        outbox += bytes;
-        flush();
+void Session::flush() {
+    if (writing_now || outbox.empty() || closed) {
+        return;
     }
-
-    void flush() {
-        if (writing_now || outbox.empty() || closed) {
-            return;
-        }
-        writing.swap(outbox);
-        outbox.clear();
-        writing_now = true;
-        auto self = shared_from_this();
-        asio::async_write(socket, asio::buffer(writing), [self](const error_code& ec, std::size_t) {
-            self->writing_now = false;
-            self->writing.clear();
-            if (ec) {
-                self->close_socket();
-                return;
-            }
-            self->flush();
-        });
-    }
-
-    void close_socket() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        error_code ec;
-        timer.cancel();
-        socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-        socket.close(ec);
-        if (call && !call->finished) {
-            // The controller went away: the channel continues the dialplan,
-            // which for a fax-sim call means it hangs up.
-            hangup_call(*sw, call, "NORMAL_CLEARING");
-        }
-    }
-
-    // After the last bytes are written, close (FreeSWITCH closes after the goodbye).
-    void send_goodbye_and_close() {
-        send(fmt::format("Content-Type: text/disconnect-notice\nControlled-Session-UUID: {}\n"
-                         "Content-Disposition: disconnect\nContent-Length: {}\n\n{}",
-                         call->ch.uuid(), k_goodbye.size(), k_goodbye));
-        auto self = shared_from_this();
-        asio::post(sw->loop.impl().io, [self] { self->close_when_flushed(); });
-    }
-
-    void close_when_flushed() {
-        if (writing_now || !outbox.empty()) {
-            auto self = shared_from_this();
-            timer.expires_after(std::chrono::milliseconds(5));
-            timer.async_wait([self](const error_code& ec) {
-                if (!ec) {
-                    self->close_when_flushed();
-                }
-            });
-            return;
-        }
-        close_socket();
-    }
-
-    void reply(std::string_view text) { send(fmt::format("Content-Type: command/reply\nReply-Text: {}\n\n", text)); }
-
-    bool wants(const esl::EventData& e) const {
-        const auto name = e.get("Event-Name").value_or("");
-        if (name == "CHANNEL_DESTROY") {
-            return false;  // the channel cannot be destroyed while the socket holds it
-        }
-        if (all_events) {
-            return true;
-        }
-        if (name == "CUSTOM") {
-            const auto sub = e.get("Event-Subclass").value_or("");
-            return std::find(subclasses.begin(), subclasses.end(), sub) != subclasses.end();
-        }
-        if (myevents && in_myevents(name)) {
-            return true;
-        }
-        return std::find(event_names.begin(), event_names.end(), name) != event_names.end();
-    }
-
-    void deliver(const esl::EventData& e) {
-        if (!connected || closed || !wants(e)) {
-            return;
-        }
-        const auto headers = e.headers();
-        const auto& body = e.body();
-        send(esl::event_message(format, headers,
-                                body ? esl::Body(std::string_view(*body)) : esl::Body(std::nullopt)));
-    }
-
-    void start() {
-        auto self = shared_from_this();
-        asio::ip::tcp::resolver resolver(sw->loop.impl().io);
-        error_code ec;
-        auto endpoints = resolver.resolve(opts.host, std::to_string(opts.port), ec);
+    writing.swap(outbox);
+    outbox.clear();
+    writing_now = true;
+    auto self = shared_from_this();
+    asio::async_write(socket, asio::buffer(writing), [self](const error_code& ec, std::size_t) {
+        self->writing_now = false;
+        self->writing.clear();
         if (ec) {
-            finish(core::make_error(core::Errc::unavailable, fmt::format("cannot resolve {}: {}", opts.host, ec.message())));
+            self->close_socket();
             return;
         }
-        asio::async_connect(socket, endpoints, [self](const error_code& e, const auto&) {
-            if (e) {
-                self->finish(core::make_error(core::Errc::unavailable, fmt::format("cannot connect to {}:{}: {}",
-                                                                                   self->opts.host, self->opts.port,
-                                                                                   e.message())));
-                return;
-            }
-            error_code ignore;
-            self->socket.set_option(asio::ip::tcp::no_delay(true), ignore);
-            if (self->adopted) {
-                self->adopt_channel();
-            } else {
-                self->create_channel();
-            }
-            self->timer.expires_after(self->opts.connect_timeout);
-            self->timer.async_wait([self](const error_code& te) {
-                if (!te && !self->connected) {
-                    // FreeSWITCH: "Socket Error!" and the call continues without the socket.
-                    self->close_socket();
-                }
-            });
-            self->read();
-        });
+        self->flush();
+    });
+}
+
+void Session::close_socket() {
+    if (closed) {
+        return;
     }
+    closed = true;
+    error_code ec;
+    timer.cancel();
+    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+    if (call && !call->finished) {
+        // The controller went away: the channel continues the dialplan,
+        // which for a fax-sim call means it hangs up.
+        hangup_call(*sw, call, "NORMAL_CLEARING");
+    }
+}
 
-    std::shared_ptr<Call> adopted;  ///< an originated leg running &socket(…)
+void Session::send_goodbye_and_close() {
+    send(fmt::format("Content-Type: text/disconnect-notice\nControlled-Session-UUID: {}\n"
+                     "Content-Disposition: disconnect\nContent-Length: {}\n\n{}",
+                     call->ch.uuid(), k_goodbye.size(), k_goodbye));
+    auto self = shared_from_this();
+    asio::post(sw->loop.impl().io, [self] { self->close_when_flushed(); });
+}
 
-    // An originated leg runs the socket app: the server controls that channel.
-    void adopt_channel() {
-        call = adopted;
-        Channel& ch = call->ch;
-        ch.set_variable("socket_host", opts.host);
-        ch.set_variable("current_application_data", fmt::format("{}:{} async full", opts.host, opts.port));
-        ch.set_variable("current_application", "socket");
-        call->app = "socket";
-        result.uuid = ch.uuid();
+void Session::close_when_flushed() {
+    if (writing_now || !outbox.empty()) {
         auto self = shared_from_this();
-        call->sink = [weak = std::weak_ptr<Session>(self)](const esl::EventData& e) {
-            if (auto s = weak.lock()) {
-                s->deliver(e);
-            }
-        };
-        call->on_finished = [weak = std::weak_ptr<Session>(self)] {
-            if (auto s = weak.lock()) {
-                s->ended();
-            }
-        };
-    }
-
-    void create_channel() {
-        CallerProfile p;
-        p.direction = "inbound";
-        p.logical_direction = "inbound";
-        p.username = opts.from;
-        p.caller_id_name = opts.from_name.empty() ? opts.from : opts.from_name;
-        p.caller_id_number = opts.from;
-        p.orig_caller_id_name = p.caller_id_name;
-        p.orig_caller_id_number = p.caller_id_number;
-        p.network_addr = "127.0.0.1";
-        p.ani = opts.from;
-        p.destination_number = opts.to;
-        p.source = "mod_sofia";
-        p.context = "public";
-        p.created_us = p.profile_created_us = now_us();
-        const std::string uuid = core::random_uuid();
-        call = std::make_shared<Call>(sw, Channel(uuid, fmt::format("sofia/external/{}@127.0.0.1", opts.from), p));
-        Channel& ch = call->ch;
-        ch.set_variable("direction", "inbound");
-        ch.set_variable("uuid", uuid);
-        ch.set_variable("session_id", std::to_string(sw->sessions_since_start + 1));
-        ch.set_variable("sip_from_user", opts.from);
-        ch.set_variable("sip_to_user", opts.to);
-        ch.set_variable("sip_req_user", opts.to);
-        ch.set_variable("sip_gateway", opts.gateway);
-        ch.set_variable("sip_gateway_name", opts.gateway);
-        if (opts.diversion) {
-            ch.set_variable("sip_h_Diversion", fmt::format("<sip:{}@127.0.0.1>;reason=unconditional", *opts.diversion));
-        }
-        ch.set_variable("call_uuid", uuid);
-        ch.set_variable("socket_host", opts.host);
-        ch.set_variable("current_application_data", fmt::format("{}:{} async full", opts.host, opts.port));
-        ch.set_variable("current_application", "socket");
-        ch.set_state(ChannelState::cs_execute);
-        ch.set_call_state(CallState::ringing);
-        call->app = "socket";
-        result.uuid = uuid;
-        auto self = shared_from_this();
-        call->sink = [weak = std::weak_ptr<Session>(self)](const esl::EventData& e) {
-            if (auto s = weak.lock()) {
-                s->deliver(e);
-            }
-        };
-        call->on_finished = [weak = std::weak_ptr<Session>(self)] {
-            if (auto s = weak.lock()) {
-                s->ended();
-            }
-        };
-        sw->calls.emplace(uuid, call);
-        ++sw->sessions_since_start;
-        sw->peak_sessions = std::max(sw->peak_sessions, sw->calls.size());
-        sw->emit(ch, "CHANNEL_CREATE", k_create);
-    }
-
-    void read() {
-        auto self = shared_from_this();
-        socket.async_read_some(asio::buffer(buf), [self](const error_code& ec, std::size_t n) {
-            if (self->closed) {
-                return;
-            }
-            if (n > 0) {
-                self->parser.feed(std::string_view(self->buf.data(), n));
-                esl::Command cmd;
-                while (!self->closed) {
-                    auto got = self->parser.next(cmd);
-                    if (!got || !*got) {
-                        break;
-                    }
-                    self->command(cmd);
-                }
-            }
-            if (ec) {
-                self->close_socket();
-                return;
-            }
-            self->read();
-        });
-    }
-
-    static std::string first_line(const esl::Command& c) {
-        std::string_view b = c.block;
-        const auto nl = b.find('\n');
-        std::string_view line = b.substr(0, nl);
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
-            line.remove_suffix(1);
-        }
-        return std::string(line);
-    }
-
-    static std::vector<std::string> words(std::string_view s) {
-        std::vector<std::string> out;
-        std::size_t pos = 0;
-        while (pos < s.size()) {
-            const auto sp = s.find(' ', pos);
-            const auto end = sp == std::string_view::npos ? s.size() : sp;
-            if (end > pos) {
-                out.emplace_back(s.substr(pos, end - pos));
-            }
-            pos = end + 1;
-        }
-        return out;
-    }
-
-    void command(const esl::Command& c) {
-        const std::string line = first_line(c);
-        const auto w = words(line);
-        const std::string verb = w.empty() ? "" : w[0];
-        if (!connected) {
-            if (verb != "connect") {
-                return;  // FreeSWITCH runs it but never answers before `connect`
-            }
-            connected = true;
-            timer.cancel();
-            // The CHANNEL_DATA event (standard headers, then the channel data),
-            // serialized plain and closed as a command/reply (outbound-session.txt).
-            esl::EventData e = sw->server.stamper().create(
-                "CHANNEL_DATA", esl::CallSite{"mod_event_socket.c", "parse_command", 2021});
-            HeaderList data;
-            call->ch.append_channel_data(data);
-            for (const auto& [k, v] : data) {
-                e.add(k, v);
-            }
-            std::string out;
-            esl::append_plain(out, e.headers(), std::nullopt);
-            if (!out.empty() && out.back() == '\n') {
-                out.pop_back();  // the blank line comes after the reply headers
-            }
-            out += "Content-Type: command/reply\nReply-Text: %2BOK%0A\nSocket-Mode: async\nControl: full\n\n";
-            send(std::move(out));
-            return;
-        }
-        if (verb == "myevents") {
-            myevents = true;
-            if (w.size() > 1 && (w.back() == "json" || w.back() == "xml")) {
-                format = w.back() == "json" ? esl::EventFormat::json : esl::EventFormat::xml;
-            }
-            reply("+OK Events Enabled");
-        } else if (verb == "event") {
-            std::size_t i = 1;
-            if (i < w.size() && (w[i] == "plain" || w[i] == "json" || w[i] == "xml")) {
-                format = w[i] == "json" ? esl::EventFormat::json
-                                        : (w[i] == "xml" ? esl::EventFormat::xml : esl::EventFormat::plain);
-                ++i;
-            }
-            bool custom = false;
-            for (; i < w.size(); ++i) {
-                if (custom) {
-                    subclasses.push_back(w[i]);
-                } else if (w[i] == "CUSTOM") {
-                    custom = true;
-                } else if (w[i] == "ALL") {
-                    all_events = true;
-                } else {
-                    event_names.push_back(w[i]);
-                }
-            }
-            reply(fmt::format("+OK event listener enabled {}", esl::format_name(format)));
-        } else if (verb == "linger") {
-            if (w.size() > 1) {
-                linger = std::atoi(w[1].c_str());
-                reply(fmt::format("+OK will linger {} seconds", *linger));
-            } else {
-                linger = -1;
-                reply("+OK will linger");
-            }
-        } else if (verb == "nolinger") {
-            linger.reset();
-            reply("+OK will not linger");
-        } else if (verb == "filter") {
-            reply(w.size() >= 3 ? fmt::format("+OK filter added. [{}]=[{}]", w[1], w[2]) : "+OK filter added.");
-        } else if (verb == "sendmsg") {
-            sendmsg(c);
-        } else if (verb == "exit") {
-            reply("+OK bye");
-            send_goodbye_and_close();
-        } else if (verb == "api" || verb == "bgapi") {
-            api(verb == "bgapi", line.substr(verb.size() + (line.size() > verb.size() ? 1 : 0)));
-        } else {
-            reply("-ERR command not found");
-        }
-    }
-
-    void api(bool background, std::string text) {
-        const auto sp = text.find(' ');
-        esl::InboundServer::ApiCall ac;
-        ac.command = text.substr(0, sp);
-        if (sp != std::string::npos) {
-            ac.args = text.substr(sp + 1);
-        }
-        auto self = shared_from_this();
-        if (background) {
-            reply(fmt::format("+OK Job-UUID: {}", core::random_uuid()));
-            sw->dispatch_api(ac, [](esl::InboundServer::ApiOutput) {});
-            return;
-        }
-        sw->dispatch_api(ac, [self, cmd = ac.command](esl::InboundServer::ApiOutput out) {
-            std::string body = out.found ? out.text : fmt::format("-ERR {} Command not found!\n", cmd);
-            if (body.empty()) {
-                body = "-ERR no reply\n";
-            }
-            self->send(fmt::format("Content-Type: api/response\nContent-Length: {}\n\n{}", body.size(), body));
-        });
-    }
-
-    void sendmsg(const esl::Command& c) {
-        const std::string cc(c.header("call-command").value_or(""));
-        Exec e;
-        if (cc == "execute") {
-            e.app = std::string(c.header("execute-app-name").value_or(""));
-            e.arg = std::string(c.header("execute-app-arg").value_or(""));
-            if (e.arg.empty() && c.body) {
-                e.arg = *c.body;
-            }
-            e.event_uuid = std::string(c.header("Event-UUID").value_or(""));
-            if (e.event_uuid.empty()) {
-                e.event_uuid = core::random_uuid();
-            }
-        } else if (cc == "hangup") {
-            e.hangup = true;
-            e.cause = std::string(c.header("hangup-cause").value_or("NORMAL_CLEARING"));
-        } else {
-            reply("+OK");
-            return;
-        }
-        reply("+OK");
-        queue.push_back(std::move(e));
-        run_next();
-    }
-
-    void run_next() {
-        if (app_running || queue.empty() || !call || call->finished) {
-            return;
-        }
-        Exec e = std::move(queue.front());
-        queue.pop_front();
-        if (e.hangup) {
-            hangup_call(*sw, call, e.cause);
-            return;
-        }
-        app_running = true;
-        Channel& ch = call->ch;
-        ch.set_variable("current_application_data", e.arg);
-        ch.set_variable("current_application", e.app);
-        sw->emit(ch, "CHANNEL_EXECUTE", k_execute, {},
-                 {{"Application", e.app}, {"Application-Data", e.arg}, {"Application-UUID", e.event_uuid}});
-        auto self = shared_from_this();
-        auto complete_after = [self, e](std::chrono::milliseconds delay) {
-            self->timer.expires_after(delay);
-            self->timer.async_wait([self, e](const error_code& ec) {
-                if (!ec) {
-                    self->complete(e, "_none_");
-                }
-            });
-        };
-        if (e.app == "answer" || e.app == "pre_answer") {
-            answer();
-            complete(e, "_none_");
-        } else if (e.app == "ring_ready") {
-            complete(e, "_none_");
-        } else if (e.app == "sleep") {
-            complete_after(std::chrono::milliseconds(std::atoi(e.arg.c_str())));
-        } else if (e.app == "playback" && e.arg.rfind("silence_stream://", 0) == 0) {
-            if (!call->ch.profile().answered_us) {
-                answer();
-            }
-            complete_after(std::chrono::milliseconds(std::atoi(e.arg.c_str() + 17)));
-        } else if (e.app == "set") {
-            const auto eq = e.arg.find('=');
-            if (eq != std::string::npos) {
-                ch.set_variable(e.arg.substr(0, eq), e.arg.substr(eq + 1));
-            }
-            complete(e, "_none_");
-        } else if (e.app == "respond") {
-            const int code = std::atoi(e.arg.c_str());
-            complete(e, "_none_");
-            hangup_call(*sw, call, esl::cause_name(esl::sip_status_to_cause(code)));
-        } else if (e.app == "rxfax") {
-            rxfax(e);
-        } else if (e.app == "txfax") {
-            txfax(e);
-        } else if (e.app == "hangup") {
-            complete(e, "_none_");
-            hangup_call(*sw, call, e.arg.empty() ? "NORMAL_CLEARING" : e.arg);
-        } else {
-            complete(e, "_none_");
-        }
-    }
-
-    void answer() {
-        Channel& ch = call->ch;
-        if (ch.profile().answered_us != 0) {
-            return;
-        }
-        ch.answer(now_us());
-        sw->emit(ch, "CHANNEL_ANSWER", k_answer);
-        ch.set_call_state(CallState::active);
-    }
-
-    void complete(const Exec& e, std::string_view response) {
-        if (!call || call->finished) {
-            return;
-        }
-        app_running = false;
-        sw->emit(call->ch, "CHANNEL_EXECUTE_COMPLETE", k_execute_complete, {},
-                 {{"Application", e.app},
-                  {"Application-Data", e.arg},
-                  {"Application-Response", std::string(response)},
-                  {"Application-UUID", e.event_uuid}});
-        run_next();
-    }
-
-    void rxfax(const Exec& e) {
-        answer();
-        Channel& ch = call->ch;
-        auto var = [&](std::string_view name, std::string_view fallback) {
-            const auto v = ch.variable(name);
-            return v && !v->empty() ? std::string(*v) : std::string(fallback);
-        };
-        auto flag = [&](std::string_view name, bool fallback) {
-            const auto v = ch.variable(name);
-            return v ? esl::switch_true(*v) : fallback;
-        };
-        ExchangeConfig cfg;
-        cfg.caller.role = Role::send;
-        cfg.caller.tiff_path = opts.file;
-        cfg.caller.ident = opts.remote_ident.empty() ? opts.from : opts.remote_ident;
-        if (cfg.caller.ident.size() > 20) {
-            cfg.caller.ident.erase(0, cfg.caller.ident.size() - 20);
-        }
-        cfg.caller.ecm = opts.remote_ecm;
-        cfg.caller.t38 = true;
-        cfg.answerer.role = Role::receive;
-        cfg.answerer.tiff_path = e.arg;
-        cfg.answerer.ident = esl::switch_url_decode(var("fax_ident", "SpanDSP Fax Ident"));
-        cfg.answerer.ecm = flag("fax_use_ecm", true);
-        cfg.answerer.v17 = !flag("fax_disable_v17", false);
-        cfg.answerer.t38 = flag("fax_enable_t38", true);
-        const bool we_request = flag("fax_enable_t38_request", false);
-        cfg.transport = (opts.t38 || we_request) ? Transport::t38 : Transport::audio;
-        if (!opts.t38 && we_request) {
-            cfg.caller.t38 = true;
-        }
-        if (opts.t38 && !cfg.answerer.t38) {
-            cfg.transport = Transport::audio;  // we refuse the re-INVITE; the fax goes on in G.711
-        }
-        if (opts.noise_dbm0) {
-            cfg.impairments.noise_dbm0 = opts.noise_dbm0;
-            cfg.caller.v17 = false;
-        }
-        ch.set_variable("fax_v17_disabled", cfg.answerer.v17 ? "0" : "1");
-        ch.set_variable("fax_ecm_requested", cfg.answerer.ecm ? "1" : "0");
-        ch.set_variable("fax_filename", e.arg);
-        auto self = shared_from_this();
-        auto ex = Exchange::create(cfg, [weak = std::weak_ptr<Session>(self)](Side side, const FaxEvent& ev) {
-            if (auto s = weak.lock()) {
-                s->fax_event(side, ev);
-            }
-        });
-        if (!ex) {
-            complete(e, "Cannot initialize Fax engine");
-            return;
-        }
-        current_rx = e;
-        call->fax.emplace(std::move(*ex));
-        step();
-    }
-
-    std::optional<Exec> current_rx;
-    bool we_send = false;  ///< txfax under socket control: our channel is the sender
-
-    // txfax under socket control: our channel sends \a e.arg; the far end
-    // (the scenario's machine for this number) receives into received_dir.
-    void txfax(const Exec& e) {
-        answer();
-        Channel& ch = call->ch;
-        auto flag = [&](std::string_view name, bool fallback) {
-            const auto v = ch.variable(name);
-            return v ? esl::switch_true(*v) : fallback;
-        };
-        const auto ident = ch.variable("fax_ident");
-        ExchangeConfig cfg;
-        cfg.caller.role = Role::send;
-        cfg.caller.tiff_path = e.arg;
-        cfg.caller.ident = esl::switch_url_decode(ident ? *ident : std::string_view("SpanDSP Fax Ident"));
-        cfg.caller.ecm = flag("fax_use_ecm", true);
-        cfg.caller.v17 = !flag("fax_disable_v17", false);
-        cfg.caller.t38 = flag("fax_enable_t38", true);
-        cfg.answerer.role = Role::receive;
-        cfg.answerer.tiff_path =
-            (std::filesystem::path(sw->config.received_dir.empty() ? "." : sw->config.received_dir) /
-             (ch.uuid() + ".tif")).string();
-        cfg.answerer.ident = opts.remote_ident.empty() ? opts.to.substr(opts.to.size() > 20 ? opts.to.size() - 20 : 0)
-                                                       : opts.remote_ident;
-        cfg.transport = flag("fax_enable_t38_request", false) ? Transport::t38 : Transport::audio;
-        ch.set_variable("fax_filename", e.arg);
-        auto self = shared_from_this();
-        auto ex = Exchange::create(cfg, [weak = std::weak_ptr<Session>(self)](Side side, const FaxEvent& ev) {
-            if (auto s = weak.lock()) {
-                // Our channel is the caller (sender) here.
-                s->fax_event(side == Side::caller ? Side::answerer : Side::caller, ev);
-            }
-        });
-        if (!ex) {
-            complete(e, "Cannot initialize Fax engine");
-            return;
-        }
-        current_rx = e;
-        we_send = true;
-        call->fax.emplace(std::move(*ex));
-        step();
-    }
-
-    void fax_event(Side side, const FaxEvent& ev) {
-        // Results are filed by role: the sending machine and the receiving one.
-        auto& remote_slot = we_send ? result.receiver : result.sender;
-        auto& our_slot = we_send ? result.sender : result.receiver;
-        if (side == Side::caller) {
-            if (const auto* r = std::get_if<FaxResult>(&ev)) {
-                remote_slot = *r;
-            }
-            return;
-        }
-        if (!call || call->finished) {
-            return;
-        }
-        set_fax_variables(call->ch, ev);
-        HeaderList extra;
-        append_spandsp_headers(extra, ev, call->ch.uuid());
-        const SpandspCallSite site = spandsp_call_site(ev);
-        sw->emit(call->ch, "CUSTOM", esl::CallSite{"mod_spandsp_fax.c", site.function, site.line}, {}, extra,
-                 event_subclass(ev));
-        if (const auto* r = std::get_if<FaxResult>(&ev)) {
-            our_slot = *r;
-            if (current_rx) {
-                const Exec e = *current_rx;
-                current_rx.reset();
-                auto self = shared_from_this();
-                // rxfax returns after phase E; the next queued message runs.
-                asio::post(sw->loop.impl().io, [self, e] { self->complete(e, "_none_"); self->remote_hangup_later(); });
-            }
-        }
-    }
-
-    // The calling machine hangs up once its fax is done (its BYE follows DCN).
-    void remote_hangup_later() {
-        auto self = shared_from_this();
-        asio::post(sw->loop.impl().io, [self] {
-            if (self->call && !self->call->finished && !self->app_running && self->queue.empty()) {
-                hangup_call(*self->sw, self->call, "NORMAL_CLEARING");
-            }
-        });
-    }
-
-    void step() {
-        if (!call || call->finished || !call->fax) {
-            return;
-        }
-        const bool running = call->fax->step(sw->config.realtime ? k_block_samples : k_fast_blocks * k_block_samples);
-        if (!running || call->finished) {
-            return;
-        }
-        auto self = shared_from_this();
-        if (sw->config.realtime) {
-            timer.expires_after(std::chrono::milliseconds(20));
-            timer.async_wait([self](const error_code& ec) {
-                if (!ec) {
-                    self->step();
-                }
-            });
-        } else {
-            asio::post(sw->loop.impl().io, [self] { self->step(); });
-        }
-    }
-
-    // After CHANNEL_HANGUP_COMPLETE: linger or say goodbye, then close.
-    void ended() {
-        result.hangup_cause = call->ch.hangup_cause().value_or("NORMAL_CLEARING");
-        finish(result);
-        if (closed) {
-            return;
-        }
-        if (!linger) {
-            send_goodbye_and_close();
-            return;
-        }
-        send(fmt::format("Content-Type: text/disconnect-notice\nControlled-Session-UUID: {}\n"
-                         "Content-Disposition: linger\nChannel-Name: {}\nLinger-Time: {}\nContent-Length: 0\n\n",
-                         call->ch.uuid(), call->ch.name(), *linger));
-        const auto wait = *linger < 0 ? opts.linger_cap : std::chrono::milliseconds(*linger * 1000);
-        auto self = shared_from_this();
-        timer.expires_after(wait);
+        timer.expires_after(std::chrono::milliseconds(5));
         timer.async_wait([self](const error_code& ec) {
             if (!ec) {
-                self->send_goodbye_and_close();
+                self->close_when_flushed();
             }
         });
+        return;
     }
-};
+    close_socket();
+}
 
-}  // namespace
+bool Session::wants(const esl::EventData& e) const {
+    const auto name = e.get("Event-Name").value_or("");
+    if (name == "CHANNEL_DESTROY") {
+        return false;  // the channel cannot be destroyed while the socket holds it
+    }
+    if (all_events) {
+        return true;
+    }
+    if (name == "CUSTOM") {
+        const auto sub = e.get("Event-Subclass").value_or("");
+        return std::find(subclasses.begin(), subclasses.end(), sub) != subclasses.end();
+    }
+    if (myevents && in_myevents(name)) {
+        return true;
+    }
+    return std::find(event_names.begin(), event_names.end(), name) != event_names.end();
+}
+
+void Session::deliver(const esl::EventData& e) {
+    if (!connected || closed || !wants(e)) {
+        return;
+    }
+    const auto headers = e.headers();
+    const auto& body = e.body();
+    send(esl::event_message(format, headers,
+                            body ? esl::Body(std::string_view(*body)) : esl::Body(std::nullopt)));
+}
+
+void Session::start() {
+    auto self = shared_from_this();
+    asio::ip::tcp::resolver resolver(sw->loop.impl().io);
+    error_code ec;
+    auto endpoints = resolver.resolve(opts.host, std::to_string(opts.port), ec);
+    if (ec) {
+        finish(core::make_error(core::Errc::unavailable, fmt::format("cannot resolve {}: {}", opts.host, ec.message())));
+        return;
+    }
+    asio::async_connect(socket, endpoints, [self](const error_code& e, const auto&) {
+        if (e) {
+            self->finish(core::make_error(core::Errc::unavailable, fmt::format("cannot connect to {}:{}: {}",
+                                                                               self->opts.host, self->opts.port,
+                                                                               e.message())));
+            return;
+        }
+        error_code ignore;
+        self->socket.set_option(asio::ip::tcp::no_delay(true), ignore);
+        if (self->adopted) {
+            self->adopt_channel();
+        } else {
+            self->create_channel();
+        }
+        self->timer.expires_after(self->opts.connect_timeout);
+        self->timer.async_wait([self](const error_code& te) {
+            if (!te && !self->connected) {
+                // FreeSWITCH: "Socket Error!" and the call continues without the socket.
+                self->close_socket();
+            }
+        });
+        self->read();
+    });
+}
+
+void Session::adopt_channel() {
+    call = adopted;
+    Channel& ch = call->ch;
+    ch.set_variable("socket_host", opts.host);
+    ch.set_variable("current_application_data", fmt::format("{}:{} async full", opts.host, opts.port));
+    ch.set_variable("current_application", "socket");
+    call->app = "socket";
+    result.uuid = ch.uuid();
+    auto self = shared_from_this();
+    call->sink = [weak = std::weak_ptr<Session>(self)](const esl::EventData& e) {
+        if (auto s = weak.lock()) {
+            s->deliver(e);
+        }
+    };
+    call->on_finished = [weak = std::weak_ptr<Session>(self)] {
+        if (auto s = weak.lock()) {
+            s->ended();
+        }
+    };
+}
+
+void Session::create_channel() {
+    CallerProfile p;
+    p.direction = "inbound";
+    p.logical_direction = "inbound";
+    p.username = opts.from;
+    p.caller_id_name = opts.from_name.empty() ? opts.from : opts.from_name;
+    p.caller_id_number = opts.from;
+    p.orig_caller_id_name = p.caller_id_name;
+    p.orig_caller_id_number = p.caller_id_number;
+    p.network_addr = "127.0.0.1";
+    p.ani = opts.from;
+    p.destination_number = opts.to;
+    p.source = "mod_sofia";
+    p.context = "public";
+    p.created_us = p.profile_created_us = now_us();
+    const std::string uuid = core::random_uuid();
+    call = std::make_shared<Call>(sw, Channel(uuid, fmt::format("sofia/external/{}@127.0.0.1", opts.from), p));
+    Channel& ch = call->ch;
+    ch.set_variable("direction", "inbound");
+    ch.set_variable("uuid", uuid);
+    ch.set_variable("session_id", std::to_string(sw->sessions_since_start + 1));
+    ch.set_variable("sip_from_user", opts.from);
+    ch.set_variable("sip_to_user", opts.to);
+    ch.set_variable("sip_req_user", opts.to);
+    ch.set_variable("sip_gateway", opts.gateway);
+    ch.set_variable("sip_gateway_name", opts.gateway);
+    if (opts.diversion) {
+        ch.set_variable("sip_h_Diversion", fmt::format("<sip:{}@127.0.0.1>;reason=unconditional", *opts.diversion));
+    }
+    ch.set_variable("call_uuid", uuid);
+    ch.set_variable("socket_host", opts.host);
+    ch.set_variable("current_application_data", fmt::format("{}:{} async full", opts.host, opts.port));
+    ch.set_variable("current_application", "socket");
+    ch.set_state(ChannelState::cs_execute);
+    ch.set_call_state(CallState::ringing);
+    call->app = "socket";
+    result.uuid = uuid;
+    auto self = shared_from_this();
+    call->sink = [weak = std::weak_ptr<Session>(self)](const esl::EventData& e) {
+        if (auto s = weak.lock()) {
+            s->deliver(e);
+        }
+    };
+    call->on_finished = [weak = std::weak_ptr<Session>(self)] {
+        if (auto s = weak.lock()) {
+            s->ended();
+        }
+    };
+    sw->calls.emplace(uuid, call);
+    ++sw->sessions_since_start;
+    sw->peak_sessions = std::max(sw->peak_sessions, sw->calls.size());
+    sw->emit(ch, "CHANNEL_CREATE", k_create);
+}
+
+void Session::read() {
+    auto self = shared_from_this();
+    socket.async_read_some(asio::buffer(buf), [self](const error_code& ec, std::size_t n) {
+        if (self->closed) {
+            return;
+        }
+        if (n > 0) {
+            self->parser.feed(std::string_view(self->buf.data(), n));
+            esl::Command cmd;
+            while (!self->closed) {
+                auto got = self->parser.next(cmd);
+                if (!got || !*got) {
+                    break;
+                }
+                self->command(cmd);
+            }
+        }
+        if (ec) {
+            self->close_socket();
+            return;
+        }
+        self->read();
+    });
+}
+
+std::string Session::first_line(const esl::Command& c) {
+    std::string_view b = c.block;
+    const auto nl = b.find('\n');
+    std::string_view line = b.substr(0, nl);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+        line.remove_suffix(1);
+    }
+    return std::string(line);
+}
+
+std::vector<std::string> Session::words(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < s.size()) {
+        const auto sp = s.find(' ', pos);
+        const auto end = sp == std::string_view::npos ? s.size() : sp;
+        if (end > pos) {
+            out.emplace_back(s.substr(pos, end - pos));
+        }
+        pos = end + 1;
+    }
+    return out;
+}
+
+void Session::command(const esl::Command& c) {
+    const std::string line = first_line(c);
+    const auto w = words(line);
+    const std::string verb = w.empty() ? "" : w[0];
+    if (!connected) {
+        if (verb != "connect") {
+            return;  // FreeSWITCH runs it but never answers before `connect`
+        }
+        connected = true;
+        timer.cancel();
+        // The CHANNEL_DATA event (standard headers, then the channel data),
+        // serialized plain and closed as a command/reply (outbound-session.txt).
+        esl::EventData e = sw->server.stamper().create(
+            "CHANNEL_DATA", esl::CallSite{"mod_event_socket.c", "parse_command", 2021});
+        HeaderList data;
+        call->ch.append_channel_data(data);
+        for (const auto& [k, v] : data) {
+            e.add(k, v);
+        }
+        std::string out;
+        esl::append_plain(out, e.headers(), std::nullopt);
+        if (!out.empty() && out.back() == '\n') {
+            out.pop_back();  // the blank line comes after the reply headers
+        }
+        out += "Content-Type: command/reply\nReply-Text: %2BOK%0A\nSocket-Mode: async\nControl: full\n\n";
+        send(std::move(out));
+        return;
+    }
+    if (verb == "myevents") {
+        myevents = true;
+        if (w.size() > 1 && (w.back() == "json" || w.back() == "xml")) {
+            format = w.back() == "json" ? esl::EventFormat::json : esl::EventFormat::xml;
+        }
+        reply("+OK Events Enabled");
+    } else if (verb == "event") {
+        std::size_t i = 1;
+        if (i < w.size() && (w[i] == "plain" || w[i] == "json" || w[i] == "xml")) {
+            format = w[i] == "json" ? esl::EventFormat::json
+                                    : (w[i] == "xml" ? esl::EventFormat::xml : esl::EventFormat::plain);
+            ++i;
+        }
+        bool custom = false;
+        for (; i < w.size(); ++i) {
+            if (custom) {
+                subclasses.push_back(w[i]);
+            } else if (w[i] == "CUSTOM") {
+                custom = true;
+            } else if (w[i] == "ALL") {
+                all_events = true;
+            } else {
+                event_names.push_back(w[i]);
+            }
+        }
+        reply(fmt::format("+OK event listener enabled {}", esl::format_name(format)));
+    } else if (verb == "linger") {
+        if (w.size() > 1) {
+            linger = std::atoi(w[1].c_str());
+            reply(fmt::format("+OK will linger {} seconds", *linger));
+        } else {
+            linger = -1;
+            reply("+OK will linger");
+        }
+    } else if (verb == "nolinger") {
+        linger.reset();
+        reply("+OK will not linger");
+    } else if (verb == "filter") {
+        reply(w.size() >= 3 ? fmt::format("+OK filter added. [{}]=[{}]", w[1], w[2]) : "+OK filter added.");
+    } else if (verb == "sendmsg") {
+        sendmsg(c);
+    } else if (verb == "exit") {
+        reply("+OK bye");
+        send_goodbye_and_close();
+    } else if (verb == "api" || verb == "bgapi") {
+        api(verb == "bgapi", line.substr(verb.size() + (line.size() > verb.size() ? 1 : 0)));
+    } else {
+        reply("-ERR command not found");
+    }
+}
+
+void Session::api(bool background, std::string text) {
+    const auto sp = text.find(' ');
+    esl::InboundServer::ApiCall ac;
+    ac.command = text.substr(0, sp);
+    if (sp != std::string::npos) {
+        ac.args = text.substr(sp + 1);
+    }
+    auto self = shared_from_this();
+    if (background) {
+        reply(fmt::format("+OK Job-UUID: {}", core::random_uuid()));
+        sw->dispatch_api(ac, [](esl::InboundServer::ApiOutput) {});
+        return;
+    }
+    sw->dispatch_api(ac, [self, cmd = ac.command](esl::InboundServer::ApiOutput out) {
+        std::string body = out.found ? out.text : fmt::format("-ERR {} Command not found!\n", cmd);
+        if (body.empty()) {
+            body = "-ERR no reply\n";
+        }
+        self->send(fmt::format("Content-Type: api/response\nContent-Length: {}\n\n{}", body.size(), body));
+    });
+}
+
+void Session::sendmsg(const esl::Command& c) {
+    const std::string cc(c.header("call-command").value_or(""));
+    Exec e;
+    if (cc == "execute") {
+        e.app = std::string(c.header("execute-app-name").value_or(""));
+        e.arg = std::string(c.header("execute-app-arg").value_or(""));
+        if (e.arg.empty() && c.body) {
+            e.arg = *c.body;
+        }
+        e.event_uuid = std::string(c.header("Event-UUID").value_or(""));
+        if (e.event_uuid.empty()) {
+            e.event_uuid = core::random_uuid();
+        }
+    } else if (cc == "hangup") {
+        e.hangup = true;
+        e.cause = std::string(c.header("hangup-cause").value_or("NORMAL_CLEARING"));
+    } else {
+        reply("+OK");
+        return;
+    }
+    reply("+OK");
+    queue.push_back(std::move(e));
+    run_next();
+}
+
+void Session::run_next() {
+    if (app_running || queue.empty() || !call || call->finished) {
+        return;
+    }
+    Exec e = std::move(queue.front());
+    queue.pop_front();
+    if (e.hangup) {
+        hangup_call(*sw, call, e.cause);
+        return;
+    }
+    app_running = true;
+    Channel& ch = call->ch;
+    ch.set_variable("current_application_data", e.arg);
+    ch.set_variable("current_application", e.app);
+    sw->emit(ch, "CHANNEL_EXECUTE", k_execute, {},
+             {{"Application", e.app}, {"Application-Data", e.arg}, {"Application-UUID", e.event_uuid}});
+    auto self = shared_from_this();
+    auto complete_after = [self, e](std::chrono::milliseconds delay) {
+        self->timer.expires_after(delay);
+        self->timer.async_wait([self, e](const error_code& ec) {
+            if (!ec) {
+                self->complete(e, "_none_");
+            }
+        });
+    };
+    if (e.app == "answer" || e.app == "pre_answer") {
+        answer();
+        complete(e, "_none_");
+    } else if (e.app == "ring_ready") {
+        complete(e, "_none_");
+    } else if (e.app == "sleep") {
+        complete_after(std::chrono::milliseconds(std::atoi(e.arg.c_str())));
+    } else if (e.app == "playback" && e.arg.rfind("silence_stream://", 0) == 0) {
+        if (!call->ch.profile().answered_us) {
+            answer();
+        }
+        complete_after(std::chrono::milliseconds(std::atoi(e.arg.c_str() + 17)));
+    } else if (e.app == "set") {
+        const auto eq = e.arg.find('=');
+        if (eq != std::string::npos) {
+            ch.set_variable(e.arg.substr(0, eq), e.arg.substr(eq + 1));
+        }
+        complete(e, "_none_");
+    } else if (e.app == "respond") {
+        const int code = std::atoi(e.arg.c_str());
+        complete(e, "_none_");
+        hangup_call(*sw, call, esl::cause_name(esl::sip_status_to_cause(code)));
+    } else if (e.app == "rxfax") {
+        rxfax(e);
+    } else if (e.app == "txfax") {
+        txfax(e);
+    } else if (e.app == "hangup") {
+        complete(e, "_none_");
+        hangup_call(*sw, call, e.arg.empty() ? "NORMAL_CLEARING" : e.arg);
+    } else {
+        complete(e, "_none_");
+    }
+}
+
+void Session::answer() {
+    Channel& ch = call->ch;
+    if (ch.profile().answered_us != 0) {
+        return;
+    }
+    ch.answer(now_us());
+    sw->emit(ch, "CHANNEL_ANSWER", k_answer);
+    ch.set_call_state(CallState::active);
+}
+
+void Session::complete(const Exec& e, std::string_view response) {
+    if (!call || call->finished) {
+        return;
+    }
+    app_running = false;
+    sw->emit(call->ch, "CHANNEL_EXECUTE_COMPLETE", k_execute_complete, {},
+             {{"Application", e.app},
+              {"Application-Data", e.arg},
+              {"Application-Response", std::string(response)},
+              {"Application-UUID", e.event_uuid}});
+    run_next();
+}
+
+void Session::ended() {
+    result.hangup_cause = call->ch.hangup_cause().value_or("NORMAL_CLEARING");
+    finish(result);
+    if (closed) {
+        return;
+    }
+    if (!linger) {
+        send_goodbye_and_close();
+        return;
+    }
+    send(fmt::format("Content-Type: text/disconnect-notice\nControlled-Session-UUID: {}\n"
+                     "Content-Disposition: linger\nChannel-Name: {}\nLinger-Time: {}\nContent-Length: 0\n\n",
+                     call->ch.uuid(), call->ch.name(), *linger));
+    const auto wait = *linger < 0 ? opts.linger_cap : std::chrono::milliseconds(*linger * 1000);
+    auto self = shared_from_this();
+    timer.expires_after(wait);
+    timer.async_wait([self](const error_code& ec) {
+        if (!ec) {
+            self->send_goodbye_and_close();
+        }
+    });
+}
+
+}  // namespace detail
+
+using detail::Session;
 
 void Switch::Impl::attach_socket(const std::shared_ptr<Call>& call, IncomingCallOptions options) {
     auto s = std::make_shared<Session>(shared_from_this(), std::move(options));

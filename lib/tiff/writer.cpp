@@ -7,39 +7,16 @@
 
 #include <fmt/format.h>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wconversion"
-#include <tiffio.h>
-#pragma GCC diagnostic pop
+#include "tiff/libtiff_support.hpp"
 
 namespace fax::tiff {
 
 namespace {
 
+using namespace detail;
 using core::Errc;
 using core::make_error;
 
-struct ErrorLog {
-    std::string first;
-};
-
-int on_tiff_error(TIFF*, void* user_data, const char* module, const char* fmt, va_list ap) {
-    auto* log = static_cast<ErrorLog*>(user_data);
-    if (log->first.empty()) {
-        char buf[512];
-        std::vsnprintf(buf, sizeof buf, fmt, ap);
-        log->first = module != nullptr ? fmt::format("{}: {}", module, buf) : std::string(buf);
-    }
-    return 1;
-}
-
-int on_tiff_warning(TIFF*, void*, const char*, const char*, va_list) { return 1; }
-
-struct TiffCloser {
-    void operator()(TIFF* t) const noexcept { TIFFClose(t); }
-};
-using TiffPtr = std::unique_ptr<TIFF, TiffCloser>;
 
 core::Error io_error(const std::string& path, const ErrorLog& log, const char* what) {
     return make_error(Errc::io, fmt::format("{}: {}", path, log.first.empty() ? std::string(what) : log.first));
