@@ -39,25 +39,6 @@ void Channel::set_codec(std::string name, int rate, int bit_rate) {
     m_bit_rate = bit_rate;
 }
 
-void Channel::set_variable(std::string_view name, std::string_view value) {
-    auto it = std::find_if(m_vars.begin(), m_vars.end(), [&](const auto& v) { return v.first == name; });
-    if (it != m_vars.end()) {
-        m_vars.erase(it);
-    }
-    if (!value.empty()) {
-        m_vars.emplace_back(std::string(name), std::string(value));
-    }
-}
-
-std::optional<std::string_view> Channel::variable(std::string_view name) const noexcept {
-    for (const auto& [k, v] : m_vars) {
-        if (k == name) {
-            return v;
-        }
-    }
-    return std::nullopt;
-}
-
 void Channel::append_profile(HeaderList& out, std::string_view prefix) const {
     const CallerProfile& p = m_profile;
     auto add = [&](std::string_view field, std::string_view value) {
@@ -125,8 +106,8 @@ void Channel::append_event_data(HeaderList& out, bool with_variables) const {
     out.emplace_back("Channel-Write-Codec-Bit-Rate", std::to_string(m_bit_rate));
     append_profile(out, "Caller-");
     if (with_variables) {
-        for (const auto& [k, v] : m_vars) {
-            out.emplace_back("variable_" + k, v);
+        for (const auto& v : m_vars.items()) {
+            out.emplace_back("variable_" + v.name, v.value);
         }
     }
 }

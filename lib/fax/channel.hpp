@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "esl/originate.hpp"
+
 namespace fax::fax {
 
 /// Event headers in wire order (values not URL-encoded).
@@ -90,11 +92,12 @@ public:
     /// Sets the codec shown in Channel-Read/Write-Codec-* (default L16/8000).
     void set_codec(std::string name, int rate, int bit_rate);
 
-    /// Sets a channel variable. Like FreeSWITCH, a variable that is set again
-    /// moves to the end of the list; an empty value deletes it.
-    void set_variable(std::string_view name, std::string_view value);
-    std::optional<std::string_view> variable(std::string_view name) const noexcept;
-    const HeaderList& variables() const noexcept { return m_vars; }
+    /// Sets a channel variable with FreeSWITCH's rules (esl::VarList): names
+    /// compare case-insensitively, a variable set again moves to the end of
+    /// the list, an empty value deletes it.
+    void set_variable(std::string_view name, std::string_view value) { m_vars.set(name, value); }
+    std::optional<std::string_view> variable(std::string_view name) const noexcept { return m_vars.get(name); }
+    const esl::VarList& variables() const noexcept { return m_vars; }
 
     /// Appends the channel headers of an event (Channel-State … Caller-*),
     /// and, when \a with_variables, every variable as variable_<name>.
@@ -117,7 +120,7 @@ private:
     std::string m_codec = "L16";
     int m_rate = 8000;
     int m_bit_rate = 128000;
-    HeaderList m_vars;
+    esl::VarList m_vars;
 };
 
 /// Whether FreeSWITCH adds variable_* headers to \a event_name events

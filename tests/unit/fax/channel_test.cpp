@@ -163,8 +163,9 @@ TEST(FaxChannelTest, SettingAVariableAgainMovesItToTheEnd) {
     ch.set_variable("b", "2");
     ch.set_variable("a", "3");
     ASSERT_EQ(ch.variables().size(), 2U);
-    EXPECT_EQ(ch.variables()[0].first, "b");
-    EXPECT_EQ(ch.variables()[1], (std::pair<std::string, std::string>{"a", "3"}));
+    EXPECT_EQ(ch.variables().items()[0].name, "b");
+    EXPECT_EQ(ch.variables().items()[1].name, "a");
+    EXPECT_EQ(ch.variables().items()[1].value, "3");
     ch.set_variable("b", "");
     EXPECT_FALSE(ch.variable("b"));
 }
