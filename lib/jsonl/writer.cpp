@@ -97,15 +97,10 @@ RecordBuilder& RecordBuilder::envelope(std::string_view type) {
 Writer::~Writer() { (void)flush(); }
 
 core::Result<void> Writer::write(std::string_view record) {
-    if (m_failed) {
-        return core::make_error(core::Errc::io, "output closed after an earlier write error");
+    if (!m_failed) {
+        m_buf.append(record);
     }
-    m_buf.append(record);
-    m_buf.push_back('\n');
-    if (m_mode == Flush::per_record || m_buf.size() >= (1U << 16)) {
-        return flush();
-    }
-    return {};
+    return end_record();
 }
 
 core::Result<void> Writer::end_record() {
