@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   bats bats-support bats-assert scdoc jq
   clang libclang-rt-14-dev
+  hylafax-server hylafax-client ghostscript libtiff-tools socat
 )
 
 missing=()

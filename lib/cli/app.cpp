@@ -14,7 +14,7 @@ App::App(std::string tool, std::string summary) : m_tool(tool), m_app(std::move(
     m_app.set_help_flag("-h,--help", "Print this help and exit");
     m_app.fallthrough(true);  // global options may also follow the subcommand
     m_app.set_version_flag("-V,--version", fmt::format("{} (faxkit) {}", tool, core::k_version), "Print the version and exit");
-    m_app.add_option("-c,--config", m_config, "Config file (gofax.conf format); default $FAXKIT_CONFIG, then /etc/gofax.conf")
+    m_app.add_option("-c,--config", m_config, "Config file (gofax.conf format); default $FAXKIT_CONFIG, then /etc/faxkit/faxkit.conf, then /etc/gofax.conf")
         ->type_name("FILE");
     m_app.add_flag("-v,--verbose", m_verbose, "More diagnostics on stderr (repeatable)");
     m_app.add_flag("-q,--quiet", m_quiet, "Errors only on stderr");

@@ -247,9 +247,11 @@ std::optional<std::string> resolve_config_path(const std::optional<std::string>&
     if (const char* env = std::getenv("FAXKIT_CONFIG"); env != nullptr && *env != '\0') {
         return std::string(env);
     }
-    struct stat st{};
-    if (::stat("/etc/gofax.conf", &st) == 0) {
-        return std::string("/etc/gofax.conf");
+    for (const char* path : {"/etc/faxkit/faxkit.conf", "/etc/gofax.conf"}) {
+        struct stat st{};
+        if (::stat(path, &st) == 0) {
+            return std::string(path);
+        }
     }
     return std::nullopt;
 }

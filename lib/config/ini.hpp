@@ -45,7 +45,9 @@ private:
 };
 
 /// Which config file to read: \a cli_path if given, else $FAXKIT_CONFIG, else
-/// /etc/gofax.conf when it exists, else none (built-in defaults).
+/// the first of /etc/faxkit/faxkit.conf and /etc/gofax.conf that exists, else
+/// none (built-in defaults). One file is read: a faxkit.conf holds the
+/// gofax.conf sections it needs plus the faxkit ones.
 std::optional<std::string> resolve_config_path(const std::optional<std::string>& cli_path);
 
 }  // namespace fax::config

@@ -155,6 +155,20 @@ bool QueueFile::remove_document(const DocumentItem& item) {
     return false;
 }
 
+bool QueueFile::replace_document(const DocumentItem& item, const DocumentItem& with) {
+    const std::string want = format_document(item);
+    for (auto& l : m_lines) {
+        if (l.key + ":" + l.value == want) {
+            const std::string text = format_document(with);
+            const auto colon = text.find(':');
+            l.key = text.substr(0, colon);
+            l.value = text.substr(colon + 1);
+            return true;
+        }
+    }
+    return false;
+}
+
 core::Result<void> QueueFile::validate() const {
     for (const char* key : {"number", "mailaddr", "sender", "jobid", "modem", "client", "owner"}) {
         const auto v = get(key);

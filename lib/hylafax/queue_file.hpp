@@ -54,6 +54,8 @@ public:
     /// Removes the document line equal to \a item's text (e.g. a `fax:`
     /// item fully sent, so a retry does not send it again).
     bool remove_document(const DocumentItem& item);
+    /// Replaces the document line equal to \a item's text by \a with, in place.
+    bool replace_document(const DocumentItem& item, const DocumentItem& with);
 
     /// The fields faxq requires (number, mailaddr, sender, jobid, modem,
     /// client, owner); Errc::data naming the first one missing.

@@ -1,0 +1,152 @@
+#include "fax/spandsp_parse.hpp"
+
+#include <charconv>
+#include <string>
+
+namespace fax::fax {
+
+namespace {
+
+int to_int(std::string_view text) noexcept {
+    int v = 0;
+    std::from_chars(text.data(), text.data() + text.size(), v);
+    return v;
+}
+
+std::pair<int, int> two_ints(std::string_view text) noexcept {
+    const auto x = text.find('x');
+    if (x == std::string_view::npos) {
+        return {0, 0};
+    }
+    return {to_int(text.substr(0, x)), to_int(text.substr(x + 1))};
+}
+
+bool on(std::string_view v) noexcept { return v == "on" || v == "1" || v == "true"; }
+
+T38Status t38(std::string_view v) noexcept {
+    if (v == "negotiated") {
+        return T38Status::negotiated;
+    }
+    if (v == "requested") {
+        return T38Status::requested;
+    }
+    if (v == "refused") {
+        return T38Status::refused;
+    }
+    return T38Status::off;
+}
+
+}  // namespace
+
+Resolution parse_resolution(std::string_view text) noexcept {
+    const auto [x, y] = two_ints(text);
+    return {x, y};
+}
+
+PixelSize parse_pixel_size(std::string_view text) noexcept {
+    const auto [w, h] = two_ints(text);
+    return {w, h};
+}
+
+std::optional<FaxEvent> parse_spandsp_event(const esl::Event& e) {
+    std::string_view sub = e.subclass();
+    if (sub.substr(0, 9) != "spandsp::" || sub.size() < 11) {
+        return std::nullopt;
+    }
+    sub.remove_prefix(9);
+    Role role;
+    if (sub.substr(0, 2) == "tx") {
+        role = Role::send;
+    } else if (sub.substr(0, 2) == "rx") {
+        role = Role::receive;
+    } else {
+        return std::nullopt;
+    }
+    sub.remove_prefix(2);
+    auto g = [&](std::string_view name) { return e.get(name); };
+    if (sub == "faxnegociateresult") {
+        Negotiation n;
+        n.role = role;
+        n.transfer_rate = to_int(g("fax-transfer-rate"));
+        n.ecm = on(g("fax-ecm-used"));
+        n.t38_status = t38(g("fax-t38-status"));
+        n.local_station_id = g("fax-local-station-id");
+        n.remote_station_id = g("fax-remote-station-id");
+        n.remote_country = g("fax-remote-country");
+        n.remote_vendor = g("fax-remote-vendor");
+        n.remote_model = g("fax-remote-model");
+        n.total_pages = to_int(g("fax-document-total-pages"));
+        return FaxEvent{std::move(n)};
+    }
+    if (sub == "faxpageresult") {
+        PageResult p;
+        p.role = role;
+        p.pages_transferred = to_int(g("fax-document-transferred-pages"));
+        p.total_pages = to_int(g("fax-document-total-pages"));
+        p.image_resolution = parse_resolution(g("fax-image-resolution"));
+        p.file_image_resolution = parse_resolution(g("fax-file-image-resolution"));
+        p.image_size = to_int(g("fax-image-size"));
+        p.image_pixel_size = parse_pixel_size(g("fax-image-pixel-size"));
+        p.file_image_pixel_size = parse_pixel_size(g("fax-file-image-pixel-size"));
+        p.bad_rows = to_int(g("fax-bad-rows"));
+        p.longest_bad_row_run = to_int(g("fax-longest-bad-row-run"));
+        p.encoding = to_int(g("fax-encoding"));
+        p.encoding_name = g("fax-encoding-name");
+        return FaxEvent{std::move(p)};
+    }
+    if (sub == "faxresult") {
+        FaxResult r;
+        r.role = role;
+        r.success = g("fax-success") == "1";
+        r.result_code = to_int(g("fax-result-code"));
+        r.result_text = g("fax-result-text");
+        r.pages_transferred = to_int(g("fax-document-transferred-pages"));
+        r.total_pages = to_int(g("fax-document-total-pages"));
+        r.image_resolution = parse_resolution(g("fax-image-resolution"));
+        r.image_size = to_int(g("fax-image-size"));
+        r.bad_rows = to_int(g("fax-bad-rows"));
+        r.transfer_rate = to_int(g("fax-transfer-rate"));
+        r.ecm = on(g("fax-ecm-used"));
+        r.t38_status = t38(g("fax-t38-status"));
+        r.local_station_id = g("fax-local-station-id");
+        r.remote_station_id = g("fax-remote-station-id");
+        r.remote_country = g("fax-remote-country");
+        r.remote_vendor = g("fax-remote-vendor");
+        r.remote_model = g("fax-remote-model");
+        return FaxEvent{std::move(r)};
+    }
+    return std::nullopt;
+}
+
+std::optional<FaxResult> fax_result_from_variables(const esl::Event& e, Role role) {
+    const auto code = e.header("variable_fax_result_code");
+    if (!code) {
+        return std::nullopt;
+    }
+    auto g = [&](std::string_view name) {
+        std::string key = "variable_";
+        key += name;
+        return e.get(key);
+    };
+    FaxResult r;
+    r.role = role;
+    r.result_code = to_int(*code);
+    r.success = g("fax_success") == "1";
+    r.result_text = g("fax_result_text");
+    r.pages_transferred = to_int(g("fax_document_transferred_pages"));
+    r.total_pages = to_int(g("fax_document_total_pages"));
+    r.image_resolution = parse_resolution(g("fax_image_resolution"));
+    r.image_size = to_int(g("fax_image_size"));
+    r.bad_rows = to_int(g("fax_bad_rows"));
+    r.transfer_rate = to_int(g("fax_transfer_rate"));
+    r.ecm = on(g("fax_ecm_used"));
+    r.t38_status = t38(g("fax_t38_status"));
+    r.local_station_id = g("fax_local_station_id");
+    r.remote_station_id = g("fax_remote_station_id");
+    r.remote_country = g("fax_remote_country");
+    r.remote_vendor = g("fax_remote_vendor");
+    r.remote_model = g("fax_remote_model");
+    return r;
+}
+
+}  // namespace fax::fax
