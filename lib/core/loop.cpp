@@ -3,6 +3,7 @@
 #include <array>
 #include <cerrno>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <unistd.h>
@@ -24,6 +25,11 @@ void Loop::run() {
 void Loop::stop() { m_impl->io.stop(); }
 
 void Loop::post(std::function<void()> fn) { asio::post(m_impl->io, std::move(fn)); }
+
+std::shared_ptr<void> Loop::hold() {
+    using Guard = asio::executor_work_guard<asio::io_context::executor_type>;
+    return std::make_shared<Guard>(m_impl->io.get_executor());
+}
 
 Loop::TimerId Loop::after(std::chrono::milliseconds delay, std::function<void()> fn) {
     const TimerId id = m_impl->next_timer++;

@@ -26,8 +26,12 @@ public:
     void run();
     /// Makes run() return soon; pending handlers are dropped.
     void stop();
-    /// Runs \a fn on the loop thread, after the current handler.
+    /// Runs \a fn on the loop thread, after the current handler. The only
+    /// member that may be called from another thread.
     void post(std::function<void()> fn);
+    /// Keeps run() from returning for lack of work while the token lives
+    /// (e.g. while another thread works for the loop).
+    std::shared_ptr<void> hold();
     /// Runs \a fn once after \a delay; the id can cancel it.
     TimerId after(std::chrono::milliseconds delay, std::function<void()> fn);
     /// Cancels a timer; a no-op when it already ran or was cancelled.

@@ -32,7 +32,7 @@ core::Result<JobFields> read_job(const hylafax::QueueFile& q) {
     JobFields j;
     j.jobid = str(q, "jobid");
     const auto id = opt_int(q, "jobid");
-    if (!id || *id <= 0) {
+    if (!id || *id <= 0 || j.jobid.find_first_not_of("0123456789") != std::string::npos) {
         return core::make_error(core::Errc::data, j.jobid.empty() ? std::string("qfile has no jobid")
                                                                   : fmt::format("qfile jobid '{}' is not a job number", j.jobid));
     }
@@ -119,11 +119,11 @@ JobStatus job_status(const SendOutcome& out) {
     if (!out.answered) {
         const auto& c = out.cause;
         if (c == "USER_BUSY" || c == "NORMAL_CIRCUIT_CONGESTION" || c == "SWITCH_CONGESTION") {
-            return {1, fmt::format("Busy signal detected ({})", c)};
+            return {1, "Busy signal detected"};  // HylaFAX's text: faxstat shows 40 characters
         }
         if (c == "NO_ANSWER" || c == "NO_USER_RESPONSE" || c == "ALLOTTED_TIMEOUT" || c == "PROGRESS_TIMEOUT" ||
             c == "RECOVERY_ON_TIMER_EXPIRE") {
-            return {3, fmt::format("No answer from remote ({})", c)};
+            return {3, "No answer from remote"};
         }
         if (c.empty()) {
             return {6, out.reason.empty() ? std::string("Unknown problem") : out.reason};

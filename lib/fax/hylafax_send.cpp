@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <ctime>
 
@@ -159,6 +160,19 @@ private:
 
 std::string modem_fifo(const std::string& modem) { return fmt::format("FIFO.{}", modem); }
 
+/// A signal before the call (faxq's kill, a shutdown): the job is retried.
+volatile std::sig_atomic_t g_signal = 0;
+extern "C" void note_signal(int signo) { g_signal = signo; }
+
+void catch_signals() {
+    struct sigaction sa{};
+    sa.sa_handler = note_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int s : {SIGTERM, SIGINT, SIGHUP}) {
+        ::sigaction(s, &sa, nullptr);
+    }
+}
+
 /// Writes the outcome into the qfile and returns the exit status.
 int finish_job(hylafax::LockedQueueFile& q, JobLog& log, SendReturn ret, int code, const std::string& status,
                std::int64_t tts = 0) {
@@ -178,6 +192,7 @@ int finish_job(hylafax::LockedQueueFile& q, JobLog& log, SendReturn ret, int cod
 }  // namespace
 
 int run_hylafax_send(const SendSettings& settings, const HylafaxSendOptions& options, const cli::Diag& diag) {
+    catch_signals();
     JobLog log(diag, options.qfile);
     struct stat st{};
     if (::stat(options.qfile.c_str(), &st) != 0 && !settings.spool_dir.empty() && options.qfile.front() != '/' &&
@@ -221,8 +236,9 @@ int run_hylafax_send(const SendSettings& settings, const HylafaxSendOptions& opt
     SendRecorder recorder(job->jobid, ctx, [&](const std::string& r) { events.write(r); }, {}, &observer);
 
     if (hylafax::valid_modem_id(options.modem)) {
+        // No FIFO.<modem> or no reader: fax-recv is not running; nothing to tell.
         if (auto r = hylafax::send_fifo_message(modem_fifo(options.modem), "SB"); !r) {
-            log.info(fmt::format("modem {}: {}", options.modem, r.error().message));
+            diag.debug(fmt::format("modem {}: {}", options.modem, r.error().message));
         }
     }
     auto end_session = [&](int rc) {
@@ -250,7 +266,8 @@ int run_hylafax_send(const SendSettings& settings, const HylafaxSendOptions& opt
         const std::string why = fmt::format("Document preparation failed: {}", e.message);
         log.error(why);
         const bool retry = e.code == core::Errc::io || e.code == core::Errc::os;
-        return end_session(finish_job(q, log, retry ? SendReturn::retry : SendReturn::failed, 6, why));
+        return end_session(finish_job(q, log, retry ? SendReturn::retry : SendReturn::failed, 6, why,
+                                      retry ? std::time(nullptr) + settings.requeue_other.count() : 0));
     }
     struct Remove {
         std::string path;
@@ -266,7 +283,8 @@ int run_hylafax_send(const SendSettings& settings, const HylafaxSendOptions& opt
         if (!r) {
             const std::string why = fmt::format("Error calling DynamicConfig: {}", r.error().message);
             log.error(why);
-            return end_session(finish_job(q, log, SendReturn::retry, 6, why));
+            return end_session(
+                finish_job(q, log, SendReturn::retry, 6, why, std::time(nullptr) + settings.requeue_other.count()));
         }
         dc = std::move(*r);
         if (dc->reject_call()) {
@@ -288,6 +306,11 @@ int run_hylafax_send(const SendSettings& settings, const HylafaxSendOptions& opt
         const std::string why = "Number to dial is empty";
         log.error(why);
         return end_session(finish_job(q, log, SendReturn::failed, 5, why));
+    }
+    if (g_signal != 0) {
+        const std::string why = fmt::format("Interrupted by signal {} before dialing", static_cast<int>(g_signal));
+        log.info(why);
+        return end_session(finish_job(q, log, SendReturn::retry, 6, why));
     }
     auto& f = q.file();
     f.set_int("totdials", job->totdials + 1);
@@ -313,6 +336,10 @@ int run_hylafax_send(const SendSettings& settings, const HylafaxSendOptions& opt
     f.set_int("npages", job->npages + sent_now);
     if (!out.answered) {
         f.set_int("ndials", job->ndials + 1);
+    } else if (out.status == SendStatus::sent || sent_now > 0) {
+        f.set_int("ntries", 0);
+    } else {
+        f.set_int("ntries", f.get_int("ntries") + 1);
     }
     if (out.negotiation) {
         f.set("csi", out.negotiation->remote_station_id);
@@ -332,7 +359,10 @@ int run_hylafax_send(const SendSettings& settings, const HylafaxSendOptions& opt
         if (out.status == SendStatus::retry) {
             tts = std::time(nullptr) + requeue_delay(settings, out).count();
         }
-        log.info(fmt::format("SEND FAILED: JOB {} DEST {} ERR [{}] {}{}", job->jobid, req.number, code, status,
+        log.info(fmt::format("SEND FAILED: JOB {} DEST {} ERR [{}] {}{}{}", job->jobid, req.number, code, status,
+                             out.cause.empty() || status.find(out.cause) != std::string::npos
+                                 ? std::string()
+                                 : fmt::format(" [{}]", out.cause),
                              out.status == SendStatus::retry ? " (will retry)" : ""));
     }
 
@@ -368,6 +398,16 @@ int run_hylafax_send(const SendSettings& settings, const HylafaxSendOptions& opt
     }
     recorder.finished(req, out, {{"returned", std::to_string(static_cast<int>(ret))}});
     return end_session(finish_job(q, log, ret, code, status, tts));
+}
+
+int report_setup_failure(const HylafaxSendOptions& options, const core::Error& error, const cli::Diag& diag) {
+    JobLog log(diag, options.qfile);
+    const std::string why = fmt::format("fax-send cannot start: {}", error.message);
+    log.error(why);
+    if (auto q = hylafax::LockedQueueFile::open(options.qfile)) {
+        return finish_job(*q, log, SendReturn::retry, 6, why, std::time(nullptr) + 300);
+    }
+    return 0;
 }
 
 }  // namespace fax::fax

@@ -20,8 +20,14 @@ struct HylafaxSendOptions {
     std::string events;  ///< JSON-lines FILE or FIFO ("" = [fax-send] events, else none)
 };
 
-/// Runs the job. Diagnostics go to syslog (facility LOG_FAX … daemon), the
+/// Runs the job. Diagnostics go to syslog (facility daemon, as HylaFAX logs), the
 /// session log and \a diag; never to stdout. Returns 0, 1 or 2.
 int run_hylafax_send(const SendSettings& settings, const HylafaxSendOptions& options, const cli::Diag& diag);
+
+/// When fax-send cannot even load its configuration under faxq: \a error goes
+/// to syslog and \a diag, and, when the qfile can be opened, into its
+/// `status:` with `returned:0` and a tts five minutes ahead, so the job waits
+/// (and faxstat shows why) until the site fixes the file. Returns 0 (retry).
+int report_setup_failure(const HylafaxSendOptions& options, const core::Error& error, const cli::Diag& diag);
 
 }  // namespace fax::fax

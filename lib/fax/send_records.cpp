@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "fax/fax_records.hpp"
 #include "jsonl/writer.hpp"
 
 namespace fax::fax {
@@ -10,11 +11,12 @@ SendRecorder::SendRecorder(std::string id, RecordContext context, Sink sink, Pro
     : m_id(std::move(id)), m_context(std::move(context)), m_sink(std::move(sink)), m_progress(std::move(progress)),
       m_next(next) {}
 
-void SendRecorder::begin(jsonl::RecordBuilder& b, std::string_view type) const {
-    b.begin_object().envelope(type).key("id").string(m_id);
+void SendRecorder::head(jsonl::RecordBuilder& b) const {
+    b.key("id").string(m_id);
     for (const auto& [k, v] : m_context) {
         b.key(k).string(v);
     }
+    b.key("direction").string("send");
 }
 
 void SendRecorder::dialing(const SendRequest& req, const LegAttempt& leg, int attempt) {
@@ -22,7 +24,8 @@ void SendRecorder::dialing(const SendRequest& req, const LegAttempt& leg, int at
     m_uuid = leg.uuid;
     std::string rec;
     jsonl::RecordBuilder b(rec);
-    begin(b, "fax.dialing");
+    b.begin_object().envelope("fax.dialing");
+    head(b);
     b.key("number").string(req.number).key("gateway").string(leg.gateway).key("attempt").number(attempt);
     b.key("uuid").string(leg.uuid).end_object();
     m_sink(rec);
@@ -55,13 +58,10 @@ void SendRecorder::answered(const LegAttempt& leg) {
 void SendRecorder::negotiated(const Negotiation& n, int count) {
     std::string rec;
     jsonl::RecordBuilder b(rec);
-    begin(b, "fax.negotiated");
+    b.begin_object().envelope("fax.negotiated");
+    head(b);
     b.key("uuid").string(m_uuid).key("count").number(count);
-    b.key("transfer_rate").number(n.transfer_rate).key("ecm").boolean(n.ecm);
-    b.key("t38_status").string(t38_status_name(n.t38_status));
-    b.key("local_station_id").string(n.local_station_id).key("remote_station_id").string(n.remote_station_id);
-    b.key("remote_country").string(n.remote_country).key("remote_vendor").string(n.remote_vendor);
-    b.key("remote_model").string(n.remote_model);
+    append_negotiation_fields(b, n);
     b.end_object();
     m_sink(rec);
     if (m_progress) {
@@ -76,12 +76,10 @@ void SendRecorder::negotiated(const Negotiation& n, int count) {
 void SendRecorder::page(const PageResult& p) {
     std::string rec;
     jsonl::RecordBuilder b(rec);
-    begin(b, "fax.page");
-    b.key("uuid").string(m_uuid).key("page").number(p.pages_transferred).key("total_pages").number(p.total_pages);
-    b.key("bad_rows").number(p.bad_rows).key("longest_bad_row_run").number(p.longest_bad_row_run);
-    b.key("encoding").string(p.encoding_name).key("image_size").number(p.image_size);
-    b.key("image_resolution").string(p.image_resolution.text());
-    b.key("image_pixel_size").string(p.image_pixel_size.text());
+    b.begin_object().envelope("fax.page");
+    head(b);
+    b.key("uuid").string(m_uuid);
+    append_page_fields(b, p);
     b.end_object();
     m_sink(rec);
     if (m_progress) {
@@ -104,7 +102,12 @@ void SendRecorder::note(const std::string& text) {
 void SendRecorder::finished(const SendRequest& req, const SendOutcome& out, const RecordContext& extra) {
     std::string rec;
     jsonl::RecordBuilder b(rec);
-    begin(b, out.status == SendStatus::sent ? "fax.sent" : "fax.failed");
+    if (out.status == SendStatus::sent) {
+        b.begin_object().envelope("fax.sent");
+    } else {
+        b.begin_object().envelope("fax.failed");
+    }
+    head(b);
     b.key("status").string(send_status_name(out.status)).key("final").boolean(out.status != SendStatus::retry);
     b.key("reason").string(out.reason).key("hangup_cause").string(out.cause);
     b.key("number").string(req.number).key("gateway").string(out.gateway);
@@ -129,18 +132,7 @@ void SendRecorder::finished(const SendRequest& req, const SendOutcome& out, cons
     b.key("local_station_id").string(r ? r->local_station_id : (n ? n->local_station_id : std::string()));
     b.key("remote_station_id").string(r && !r->remote_station_id.empty() ? r->remote_station_id
                                                                          : (n ? n->remote_station_id : std::string()));
-    b.key("result_code");
-    if (r) {
-        b.number(r->result_code);
-    } else {
-        b.null();
-    }
-    b.key("result_text");
-    if (r) {
-        b.string(r->result_text);
-    } else {
-        b.null();
-    }
+    append_result_code(b, r ? &*r : nullptr);
     b.key("negotiations").number(out.negotiations).key("bad_rows").number(out.bad_rows);
     b.key("encoding").string(out.pages.empty() ? std::string() : out.pages.front().encoding_name);
     b.key("duration_ms").number(out.end_ms - out.start_ms);

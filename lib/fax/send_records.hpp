@@ -39,7 +39,8 @@ public:
     void finished(const SendRequest& req, const SendOutcome& out, const RecordContext& extra = {});
 
 private:
-    void begin(jsonl::RecordBuilder& b, std::string_view type) const;
+    /// "id" and the context fields, after the envelope.
+    void head(jsonl::RecordBuilder& b) const;
     std::string m_id;
     RecordContext m_context;
     Sink m_sink;

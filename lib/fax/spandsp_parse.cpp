@@ -1,24 +1,36 @@
 #include "fax/spandsp_parse.hpp"
 
 #include <charconv>
+#include <optional>
 #include <string>
 
 namespace fax::fax {
 
 namespace {
 
-int to_int(std::string_view text) noexcept {
+/// The whole of \a text as a number, else nullopt.
+std::optional<int> whole_int(std::string_view text) noexcept {
     int v = 0;
-    std::from_chars(text.data(), text.data() + text.size(), v);
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || r.ec != std::errc{} || r.ptr != text.data() + text.size()) {
+        return std::nullopt;
+    }
     return v;
 }
+
+int to_int(std::string_view text) noexcept { return whole_int(text).value_or(0); }
 
 std::pair<int, int> two_ints(std::string_view text) noexcept {
     const auto x = text.find('x');
     if (x == std::string_view::npos) {
         return {0, 0};
     }
-    return {to_int(text.substr(0, x)), to_int(text.substr(x + 1))};
+    const auto a = whole_int(text.substr(0, x));
+    const auto b = whole_int(text.substr(x + 1));
+    if (!a || !b) {
+        return {0, 0};
+    }
+    return {*a, *b};
 }
 
 bool on(std::string_view v) noexcept { return v == "on" || v == "1" || v == "true"; }

@@ -4,7 +4,7 @@ namespace fax::hylafax {
 
 std::uint32_t encode(const Class2Params& p) noexcept {
     return (p.vr & 7U) | (p.br & 63U) << 3 | (p.wd & 7U) << 9 | (p.ln & 3U) << 12 | (p.df & 3U) << 14 |
-           (p.ec & 1U) << 16 | (p.bf & 1U) << 17 | (p.st & 7U) << 18 | 1U << 21;
+           (p.ec != 0 ? 1U : 0U) << 16 | (p.bf & 1U) << 17 | (p.st & 7U) << 18 | 1U << 21;
 }
 
 unsigned bit_rate_code(int bps) noexcept {

@@ -1,9 +1,11 @@
 #!/usr/bin/env bats
 # The example pipelines in examples/pipelines/ run as documented, against the
-# fake FreeSWITCH event socket replaying a real 3-page fax call.
+# fake FreeSWITCH event socket replaying a real 3-page fax call, or against
+# fax-sim when they send a fax.
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/sim
 
 EXAMPLES="$FAXKIT_ROOT/examples/pipelines"
 
@@ -12,7 +14,10 @@ setup() {
 	command -v jq >/dev/null || skip "jq not installed (scripts/install-deps.sh installs it)"
 }
 
-teardown() { common_teardown; }
+teardown() {
+	if [[ -n "${SIM_PID:-}" ]]; then sim_stop || true; fi
+	common_teardown
+}
 
 use_fake_in_config() {
 	printf '[freeswitch]\nsocket = %s\npassword = ClueCon\n' "$FAKE_ADDR" >"$FAXKIT_CONFIG"
@@ -45,6 +50,29 @@ use_fake_in_config() {
 	assert_failure 64
 	run grep -c 'rm -rf' "$FAKE_LOG"
 	assert_output 0
+}
+
+@test "send-and-watch.sh: one summary line per send through fax-sim, fax-send's exit status passed through" {
+	local fax_send="$FAXKIT_BUILD_DIR/tools/fax-send/fax-send" doc="$BATS_TEST_TMPDIR/doc.tif"
+	[[ -x "$fax_send" && -x "$FAX_SIM" ]] || fail "fax-send or fax-sim not built under $FAXKIT_BUILD_DIR"
+	printf '{"gateways": {"gw1": "up", "gw2": "down"}, "numbers": {"4930111": "busy"}}\n' >"$BATS_TEST_TMPDIR/sc.json"
+	sim_start --scenario "$BATS_TEST_TMPDIR/sc.json"
+	printf '[freeswitch]\nsocket = %s\ngateway = gw2\ngateway = gw1\n' "$SIM_ADDR" >"$FAXKIT_CONFIG"
+	run "$FAX_SIM" make-tiff --pages 3 "$doc"
+	assert_success
+	export PATH="${fax_send%/*}:$PATH" RETRY_DELAY=10ms
+	# gw2 is down, gw1 answers: the fax goes through on the first try.
+	export RETRIES=0
+	run --separate-stderr timeout 60 "$EXAMPLES/send-and-watch.sh" 4930123456 "$doc"
+	assert_success
+	assert_output $'sent\t4930123456\t3/3\tgw1\t1\tOK'
+	run "$FAX_SIM" compare "$doc" "$SIM_RECEIVED"/*.tif
+	assert_success
+	# A busy number: three tries, then fax-send's 75 (retry later) is the script's status.
+	export RETRIES=2
+	run --separate-stderr timeout 60 "$EXAMPLES/send-and-watch.sh" 4930111 "$doc"
+	assert_failure 75
+	assert_output $'retry\t4930111\t0/0\tgw1\t3\tUSER_BUSY'
 }
 
 @test "the example scripts use bash with pipefail and pass shellcheck" {

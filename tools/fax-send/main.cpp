@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
         if (auto path = config::resolve_config_path(app.config_path())) {
             auto loaded = config::Ini::load(*path);
             if (!loaded) {
-                return hylafax ? (diag.fail(loaded.error()), 0) : diag.fail(loaded.error());
+                return hylafax ? ::fax::fax::report_setup_failure({modem, files[0], events}, loaded.error(), diag)
+                               : diag.fail(loaded.error());
             }
             ini = std::move(*loaded);
         }
@@ -92,7 +93,8 @@ int main(int argc, char** argv) {
         }
         if (!settings) {
             // faxq: a config error is the site's to fix; the job waits (retry).
-            return hylafax ? (diag.fail(settings.error()), 0) : diag.fail(settings.error());
+            return hylafax ? ::fax::fax::report_setup_failure({modem, files[0], events}, settings.error(), diag)
+                           : diag.fail(settings.error());
         }
         std::signal(SIGPIPE, SIG_IGN);
         if (hylafax) {
