@@ -19,6 +19,7 @@ const std::string& stream(const char* name) {
 }
 
 void run(benchmark::State& state, const char* which, bool emit) {
+    fax::esl::Event::enable_json();
     const std::string& data = stream(which);
     fax::esl::Message msg;
     fax::esl::Event ev;

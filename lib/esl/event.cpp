@@ -3,9 +3,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
-#include "core/utf8.hpp"
 #include "esl/scan.hpp"
 #include "esl/url.hpp"
 
@@ -16,11 +14,13 @@ namespace {
 constexpr std::string_view k_array_prefix = "ARRAY::";
 constexpr std::string_view k_undef = "_undef_";
 
+core::Error json_not_enabled() {
+    return core::make_error(core::Errc::unavailable, "text/event-json: not supported by this program (plain only)");
+}
+
 }  // namespace
 
-struct Event::Json {
-    simdjson::dom::parser parser;
-};
+core::Result<void> (Event::*Event::s_parse_json_at)(std::size_t, std::size_t) = nullptr;
 
 std::string_view format_name(EventFormat f) noexcept {
     switch (f) {
@@ -56,7 +56,14 @@ core::Result<void> Event::parse(const Message& m) {
         return parse_plain(m.body());
     }
     if (header_name_equal(ct, "text/event-json")) {
-        return parse_json(m.body());
+        if (s_parse_json_at == nullptr) {
+            return json_not_enabled();
+        }
+        clear(EventFormat::json);
+        m_storage.clear();
+        m_storage.reserve(m.body().size() + k_storage_padding);  // parse_json_at adds simdjson's padding
+        m_storage.append(m.body());
+        return (this->*s_parse_json_at)(0, m_storage.size());
     }
     if (header_name_equal(ct, "text/event-xml")) {
         return parse_xml(m.body());
@@ -103,7 +110,7 @@ core::Result<void> Event::parse_plain(std::string_view body) {
 core::Result<void> Event::take(Message& m) {
     const std::string_view ct = m.content_type();
     const bool plain = header_name_equal(ct, "text/event-plain");
-    const bool json = !plain && header_name_equal(ct, "text/event-json");
+    const bool json = !plain && s_parse_json_at != nullptr && header_name_equal(ct, "text/event-json");
     if (!plain && !json) {
         return parse(m);
     }
@@ -122,7 +129,7 @@ core::Result<void> Event::take(Message& m) {
         pad_storage();
         return parse_plain_at(offset, size);
     }
-    return parse_json_at(offset, size);
+    return (this->*s_parse_json_at)(offset, size);
 }
 
 core::Result<void> Event::parse_plain_at(std::size_t offset, std::size_t body_size) {
@@ -179,78 +186,6 @@ core::Result<void> Event::parse_plain_at(std::size_t offset, std::size_t body_si
         }
         m_body = std::string_view(d + pos, *inner_length);
         m_has_body = true;
-    }
-    return {};
-}
-
-core::Result<void> Event::parse_json(std::string_view body) {
-    clear(EventFormat::json);
-    m_storage.clear();
-    m_storage.reserve(body.size() + simdjson::SIMDJSON_PADDING);
-    m_storage.append(body);
-    return parse_json_at(0, body.size());
-}
-
-core::Result<void> Event::parse_json_at(std::size_t offset, std::size_t size) {
-    if (!m_json) {
-        m_json = std::make_unique<Json>();
-    }
-    if (m_storage.capacity() - offset - size < simdjson::SIMDJSON_PADDING) {
-        m_storage.reserve(offset + size + simdjson::SIMDJSON_PADDING);
-    }
-    const std::string_view body(m_storage.data() + offset, size);
-    simdjson::dom::element root;
-    auto err = m_json->parser.parse(body.data(), body.size(), false).get(root);
-    if (err == simdjson::UTF8_ERROR) {
-        // FreeSWITCH copies invalid UTF-8 raw; repair it and parse again.
-        std::string repaired;
-        repaired.reserve(body.size() + 16);
-        core::append_repaired_utf8(repaired, body);
-        m_storage.clear();
-        m_storage.reserve(repaired.size() + simdjson::SIMDJSON_PADDING);
-        m_storage.append(repaired);
-        err = m_json->parser.parse(m_storage.data(), m_storage.size(), false).get(root);
-    }
-    if (err) {
-        return core::make_error(core::Errc::data, fmt::format("bad JSON event: {}", simdjson::error_message(err)));
-    }
-    // Names, values and _body are views into the parser's string buffer, which
-    // simdjson allocates with SIMDJSON_PADDING (>= k_storage_padding) spare bytes.
-    static_assert(simdjson::SIMDJSON_PADDING >= k_storage_padding);
-    simdjson::dom::object obj;
-    if (root.get_object().get(obj)) {
-        return core::make_error(core::Errc::data, "JSON event is not an object");
-    }
-    for (auto field : obj) {
-        const std::string_view key = field.key;
-        const simdjson::dom::element value = field.value;
-        if (key == "_body") {
-            std::string_view b;
-            if (value.get_string().get(b)) {
-                return core::make_error(core::Errc::data, "JSON event _body is not a string");
-            }
-            m_body = b;
-            m_has_body = true;
-            continue;
-        }
-        if (key == "Content-Length") {
-            continue;
-        }
-        std::string_view text;
-        simdjson::dom::array items;
-        if (!value.get_string().get(text)) {
-            push(key, text, false);
-        } else if (!value.get_array().get(items)) {
-            for (auto item : items) {
-                std::string_view s;
-                if (item.get_string().get(s)) {
-                    s = {};
-                }
-                push(key, s, true);
-            }
-        } else {
-            return core::make_error(core::Errc::data, fmt::format("JSON event header '{}' is not a string", key));
-        }
     }
     return {};
 }

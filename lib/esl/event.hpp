@@ -8,6 +8,12 @@
 /// (plain "_undef_") is ""; a multi-valued header (plain "ARRAY::a|:b", a JSON
 /// array) is a run of Header entries with array_item set; the inner
 /// Content-Length is not a header; the body, if any, is body().
+///
+/// JSON support is separate: parse_json() and enable_json() live in
+/// esl/event_json.cpp, the CMake target faxkit_json (which links simdjson).
+/// Programs that only subscribe in plain (fax-send, fax-recv, fax-sim) leave
+/// it out and so carry no simdjson; in them a text/event-json message is an
+/// Errc::unavailable error from parse() and take().
 
 #include <memory>
 #include <optional>
@@ -36,12 +42,14 @@ public:
     Event& operator=(Event&&) noexcept;
 
     /// Decodes the body of \a m according to its Content-Type. A type that is
-    /// not text/event-* is an Errc::data error, as is a malformed body.
+    /// not text/event-* is an Errc::data error, as is a malformed body;
+    /// text/event-json without enable_json() is an Errc::unavailable error.
     core::Result<void> parse(const Message& m);
     /// As parse(), but takes the message's buffer instead of copying it;
     /// \a m is left empty (reusable by the Decoder).
     core::Result<void> take(Message& m);
     core::Result<void> parse_plain(std::string_view body);
+    /// Needs faxkit_json (not enable_json()).
     core::Result<void> parse_json(std::string_view body);
     core::Result<void> parse_xml(std::string_view body);
     /// Takes the (URL-encoded) outer headers of \a m as the event: the
@@ -61,6 +69,11 @@ public:
     std::string_view name() const noexcept { return get("Event-Name"); }
     std::string_view subclass() const noexcept { return get("Event-Subclass"); }
     std::string_view unique_id() const noexcept { return get("Unique-ID"); }
+
+    /// Lets parse() and take() of every Event in the process decode
+    /// text/event-json. Needs faxkit_json. Call it in main() before any thread
+    /// starts; calling it again does nothing.
+    static void enable_json() noexcept;
 
     /// Every header name and value, and the body, is followed by at least
     /// this many readable bytes (for word-at-a-time scanners).
@@ -89,14 +102,17 @@ private:
     /// \a clean: the raw value had no JSON-special byte.
     void add_plain_header(std::string_view name, bool name_safe, char* value, std::size_t len, bool has_percent,
                           bool clean);
-    struct Json;
+    /// Set by enable_json(): parse_json_at, reached through this pointer so
+    /// that event.cpp does not pull event_json.cpp (and simdjson) in.
+    static core::Result<void> (Event::*s_parse_json_at)(std::size_t offset, std::size_t size);
+    struct Json;  ///< simdjson's parser, defined in event_json.cpp
     EventFormat m_format = EventFormat::plain;
     std::string m_storage;
     std::vector<Header> m_headers;  ///< first m_count entries are valid
     std::size_t m_count = 0;
     std::string_view m_body;
     bool m_has_body = false;
-    std::unique_ptr<Json> m_json;
+    std::unique_ptr<Json, void (*)(Json*)> m_json{nullptr, nullptr};  ///< deleter set with the Json
 };
 
 }  // namespace fax::esl

@@ -43,9 +43,10 @@ core::Result<JobFields> read_job(const hylafax::QueueFile& q);
 SendRequest make_request(const SendSettings& s, const JobFields& job, const config::DynamicConfigAnswer* dc,
                          std::string document);
 
-/// HylaFAX's status code and text for an outcome that did not succeed
-/// (1 "Busy signal detected", 3 "No answer from remote", …), with the
-/// FreeSWITCH cause or the T.30 result in the text.
+/// HylaFAX's status code and text for an outcome that did not succeed:
+/// 1 "Busy signal detected" and 3 "No answer from remote" exactly as HylaFAX
+/// writes them (faxstat shows 40 characters); other texts name the
+/// FreeSWITCH cause or the T.30 result.
 struct JobStatus {
     int code = 0;
     std::string text;

@@ -75,6 +75,7 @@ void finish_files(const RecvContext& ctx, CallState& c, Finished& f) {
         info.receive_seconds = static_cast<std::uint32_t>(conn_s);
         info.received_unix = c.end_ms / 1000;
         info.software = fmt::format("faxkit {}", core::k_version);
+        info.call_id = {c.cid_number, c.cid_name, c.recipient};
         info.make = "FreeSWITCH";
         info.model = "mod_spandsp";
         if (auto r = tiff::tag_received_fax(slot.path, info); !r) {

@@ -209,14 +209,14 @@ private:
         }
         m_leg = i;
         auto& leg = m_out.legs[i];
-        m_out.gateway = leg.gateway;
-        m_out.uuid = leg.uuid;
         DialOptions opts{m_req, m_out.fallback_active, m_out.overrides};
         auto args = originate_argument(opts, leg.gateway, leg.uuid);
         if (!args) {
             finish(SendStatus::failed, args.error().message);
             return;
         }
+        m_out.gateway = leg.gateway;
+        m_out.uuid = leg.uuid;
         m_obs.dialing(m_req, leg, static_cast<int>(i) + 1);
         m_client.bgapi(fmt::format("originate {}", *args), [this, i](core::Result<esl::Reply> r) {
             if (!r || m_finished || i != m_leg) {

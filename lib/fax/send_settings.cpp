@@ -20,6 +20,9 @@ core::Result<void> get_int(const config::Ini& ini, std::string_view section, std
     if (auto r = config::read_uint(ini, section, key, n); !r) {
         return r;
     }
+    if (n > 1000000) {
+        return config::value_error(ini, section, key, "at most 1000000");
+    }
     out = static_cast<int>(n);
     return {};
 }

@@ -355,8 +355,8 @@ struct ModemPool::Impl {
             const std::size_t i = ready_queue.front();
             ready_queue.pop_front();
             modems[i].ready_queued = false;
-            last_ready = now;
             send(modem_ready_message(modems[i].id, cfg.capabilities));
+            last_ready = Clock::now();  // after the write: the next write is at least a spacing later
         }
     }
 

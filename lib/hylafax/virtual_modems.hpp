@@ -22,8 +22,8 @@
 ///   scheduler (faxQueueApp::FIFOModemMessage), and ready messages in quick
 ///   succession can leave a job stuck (quirk 2 of hylafax-integration.md).
 ///   So ready messages of all modems share one queue and go out at most one
-///   per announce_spacing (measured between actual sends; the first goes out
-///   at once). A queued ready message is dropped if its modem stops being
+///   per announce_spacing (measured from the end of one write to the start
+///   of the next; the first goes out at once). A queued ready message is dropped if its modem stops being
 ///   ready before its turn; a modem is queued at most once.
 /// * Busy (`B` inbound, `U` outbound), down (`D`), number (`N<number>`) and
 ///   commid (`I<commid>`) messages do not wake the scheduler; they go out at
@@ -142,6 +142,8 @@ public:
     ModemPool(const ModemPool&) = delete;
     ModemPool& operator=(const ModemPool&) = delete;
 
+    /// Callbacks run synchronously inside the pool's calls and handlers; they
+    /// must not call back into the pool.
     void on_log(LogFn fn);
     void on_sent(SentFn fn);
 

@@ -75,6 +75,11 @@ Decoded decode(const std::uint8_t* data, std::size_t size, const std::vector<std
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+    fax::esl::Event::enable_json();
+    return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const Decoded whole = decode(data, size, {}, true);
     // Split points derived from the data itself: every position after a byte

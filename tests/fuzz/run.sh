@@ -16,7 +16,7 @@ if [ -z "$clangxx" ]; then
 fi
 
 srcs=(core/error.cpp core/time.cpp core/utf8.cpp jsonl/escape.cpp esl/url.cpp esl/message.cpp
-      esl/decoder.cpp esl/event.cpp esl/event_record.cpp)
+      esl/decoder.cpp esl/event.cpp esl/event_json.cpp esl/event_record.cpp)
 paths=()
 for s in "${srcs[@]}"; do paths+=("$root/lib/$s"); done
 bin="$work/esl_decoder_fuzz"

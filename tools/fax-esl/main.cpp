@@ -8,6 +8,7 @@
 
 #include "cli/app.hpp"
 #include "config/esl_settings.hpp"
+#include "esl/event.hpp"
 #include "esl/event_stream.hpp"
 #include "esl/oneshot.hpp"
 #include "esl/shell.hpp"
@@ -21,6 +22,7 @@ std::chrono::milliseconds seconds(double s) { return std::chrono::milliseconds(s
 }  // namespace
 
 int main(int argc, char** argv) {
+    esl::Event::enable_json();  // `events --format json`, the shell's json subscriptions
     return cli::run_main("fax-esl", [&] {
         cli::App app("fax-esl", "FreeSWITCH Event Socket client: events as JSON lines, api and bgapi commands");
         auto& c = app.cli();
