@@ -33,6 +33,7 @@ struct OutboundSession::Impl {
     CloseFn on_close;
     std::map<std::string, ExecuteFn, std::less<>> executes;
     bool hung_up = false;
+    bool hangup_complete = false;  ///< CHANNEL_HANGUP_COMPLETE seen; closing once no reply is due
     bool closed = false;
     std::function<void()> on_closed_internal;
 
@@ -104,8 +105,20 @@ struct OutboundSession::Impl {
             on_event(event);
         }
         if (!closed && name == "CHANNEL_HANGUP_COMPLETE") {
-            end(core::make_error(core::Errc::unavailable, fmt::format("call {} hung up", uuid)));
+            hangup_complete = true;
+            end_if_done();
         }
+    }
+
+    /// After CHANNEL_HANGUP_COMPLETE: ends the session once no command reply
+    /// is due. A command sent shortly before the hangup (an `api db insert`
+    /// after the fax result) is answered while FreeSWITCH lingers; closing
+    /// first would lose its reply. The reply timeout bounds the wait.
+    void end_if_done() {
+        if (closed || !hangup_complete || (conn && conn->pending() > 0)) {
+            return;
+        }
+        end(core::make_error(core::Errc::unavailable, fmt::format("call {} hung up", uuid)));
     }
 
     void end(const core::Error& why) {
@@ -158,20 +171,23 @@ void OutboundSession::command(std::string bytes, ReplyFn fn) {
         }
         return;
     }
-    m_impl->conn->send(std::move(bytes), [fn = std::move(fn)](core::Result<const Message*> r) {
-        if (!fn) {
-            return;
+    std::weak_ptr<Impl> weak = m_impl;
+    m_impl->conn->send(std::move(bytes), [weak, fn = std::move(fn)](core::Result<const Message*> r) {
+        if (fn) {
+            if (!r) {
+                fn(r.error());
+            } else {
+                Reply rep;
+                rep.text.assign((*r)->header("Reply-Text").value_or(""));
+                if (header_name_equal((*r)->content_type(), "api/response")) {
+                    rep.text.assign((*r)->body());
+                }
+                fn(std::move(rep));
+            }
         }
-        if (!r) {
-            fn(std::move(r).error());
-            return;
+        if (auto s = weak.lock(); s && r) {
+            s->end_if_done();
         }
-        Reply rep;
-        rep.text.assign((*r)->header("Reply-Text").value_or(""));
-        if (header_name_equal((*r)->content_type(), "api/response")) {
-            rep.text.assign((*r)->body());
-        }
-        fn(std::move(rep));
     });
 }
 

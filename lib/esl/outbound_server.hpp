@@ -54,8 +54,9 @@ public:
     std::string_view uuid() const noexcept;
 
     void on_event(EventFn fn);
-    /// Called once when the session ends (after CHANNEL_HANGUP_COMPLETE, a
-    /// timeout, a disconnect by FreeSWITCH, or close()).
+    /// Called once when the session ends (after CHANNEL_HANGUP_COMPLETE and
+    /// the replies still due for commands sent before it, a timeout, a
+    /// disconnect by FreeSWITCH, or close()).
     void on_close(CloseFn fn);
 
     /// Sends `myevents`, `event plain CUSTOM <subclasses…>` (myevents does

@@ -199,6 +199,10 @@ private:
         if (m_s->hung_up()) {
             return;  // the caller gave up; closed() finishes
         }
+        if (m_c.modem_assigned && m_ctx.modems != nullptr) {
+            m_ctx.modems->set_commid(m_c.modem, m_c.slot->commid);
+        }
+        arm_idle();  // from here on, a call without progress is ended
         log(fmt::format("SESSION BEGIN {} {}", m_c.slot->commid, m_c.recipient));
         log(fmt::format("ANSWER: FAX CONNECTION DEVICE '{}' FROM \"{}\" <{}> TO {} ({}) GATEWAY {}", m_c.modem,
                         m_c.cid_name, m_c.cid_number, m_c.recipient, m_c.recipient_source, m_c.gateway));
@@ -265,7 +269,12 @@ private:
         auto self = shared_from_this();
         m_s->execute(app, arg, [self, steps, i](core::Result<const esl::Event*> r) {
             if (!r) {
-                return;  // the session ended; closed() finishes
+                // The session ended (closed() finishes), or FreeSWITCH refused
+                // the command: then the call must not stay up unattended.
+                if (!self->m_s->hung_up() && !self->m_c.finished) {
+                    self->kill(fmt::format("{} failed: {}", (*steps)[i].first, r.error().message));
+                }
+                return;
             }
             self->run_steps(steps, i + 1);
         });

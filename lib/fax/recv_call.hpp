@@ -25,6 +25,8 @@ public:
     virtual ~InboundModems() = default;
     /// A free modem, now busy receiving; nullopt when all are in use.
     virtual std::optional<std::string> acquire(const std::string& commid) = 0;
+    /// The call on \a modem got its commid (faxq learns it: `+<modem>:I<commid>`).
+    virtual void set_commid(const std::string& modem, const std::string& commid) = 0;
     /// The call on \a modem is over.
     virtual void release(const std::string& modem) = 0;
 };
@@ -34,7 +36,8 @@ struct RecvContext {
     RecvContext(core::Loop& l, core::Workers& w, const RecvSettings& s, std::string sp)
         : loop(l), workers(w), settings(s), spool(std::move(sp)) {}
     core::Loop& loop;
-    core::Workers& workers;
+    core::Workers& workers;          ///< file work: receive slots, tagging, logs
+    core::Workers* faxrcvd = nullptr; ///< faxrcvd runs (slow: mail); null: use workers
     const RecvSettings& settings;
     std::string spool;               ///< absolute
     InboundModems* modems = nullptr; ///< null: no virtual modems

@@ -223,12 +223,14 @@ void finish_call(RecvContext& ctx, CallState call, std::function<void()> done) {
                                x.modems->release(c->modem);
                            }
                            x.emit(result_record(*c, *f));
-                           if (!x.hylafax || !x.settings.run_faxrcvd) {
+                           // faxrcvd gets every stored fax, partial ones too;
+                           // with no page there is no file to hand over.
+                           if (!x.hylafax || !x.settings.run_faxrcvd || !f->kept) {
                                done();
                                return;
                            }
                            auto problem = std::make_shared<std::string>();
-                           x.workers.submit([pctx, c, problem] { run_faxrcvd(*pctx, *c, *problem); },
+                           (x.faxrcvd != nullptr ? *x.faxrcvd : x.workers).submit([pctx, c, problem] { run_faxrcvd(*pctx, *c, *problem); },
                                               [pctx, c, problem, done = std::move(done)] {
                                                   if (!problem->empty() && pctx->log) {
                                                       pctx->log(fmt::format("{}: {}", c->uuid, *problem));

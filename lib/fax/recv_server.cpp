@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "config/esl_settings.hpp"
+#include "core/fd_limit.hpp"
 #include "core/loop.hpp"
 #include "core/workers.hpp"
 #include "esl/outbound_server.hpp"
@@ -29,6 +30,7 @@ class PoolModems : public InboundModems {
 public:
     explicit PoolModems(hylafax::ModemPool& pool) : m_pool(pool) {}
     std::optional<std::string> acquire(const std::string&) override { return m_pool.acquire_inbound(); }
+    void set_commid(const std::string& modem, const std::string& commid) override { m_pool.set_commid(modem, commid); }
     void release(const std::string& modem) override { m_pool.release_inbound(modem); }
 
 private:
@@ -62,6 +64,10 @@ core::Result<std::string> prepare_spool(const std::string& dir, bool create, boo
 }  // namespace
 
 int run_receiver(const RecvSettings& settings_in, const ReceiverOptions& options, int out_fd, const cli::Diag& diag) {
+    // Every open call holds a socket, the received file and its session log.
+    if (auto limit = core::raise_fd_limit(); !limit) {
+        diag.warning(limit.error().message);
+    }
     RecvSettings settings = settings_in;
     if (options.listen) {
         auto hp = config::parse_host_port(*options.listen, 8022, true);
@@ -85,16 +91,24 @@ int run_receiver(const RecvSettings& settings_in, const ReceiverOptions& options
     ::openlog("fax-recv", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 
     core::Loop loop;
-    core::Workers workers(loop, 4);
+    core::Workers workers(loop, 2);
+    core::Workers faxrcvd_workers(loop, 4);
     jsonl::Writer writer(out_fd);
     bool out_ok = true;
     RecvContext ctx(loop, workers, settings, *spool);
+    ctx.faxrcvd = &faxrcvd_workers;
     ctx.hylafax = settings.run_faxrcvd && ::access((*spool + "/" + settings.faxrcvd_cmd).c_str(), X_OK) == 0;
     if (settings.run_faxrcvd && !ctx.hylafax && settings.faxrcvd_cmd.front() == '/') {
         ctx.hylafax = ::access(settings.faxrcvd_cmd.c_str(), X_OK) == 0;
     }
     if (settings.run_faxrcvd && !ctx.hylafax) {
-        diag.note(fmt::format("{} not found in {}: faxrcvd will not run", settings.faxrcvd_cmd, *spool));
+        const auto text = fmt::format("{} not found in {}: faxrcvd will not run", settings.faxrcvd_cmd, *spool);
+        if (settings.modems > 0) {
+            diag.warning(text);  // a HylaFAX site: FaxDispatch would never run
+            ::syslog(LOG_WARNING, "%s", text.c_str());
+        } else {
+            diag.note(text);
+        }
     }
     ctx.emit = [&](const std::string& rec) {
         if (out_ok && !writer.write(rec)) {
@@ -115,6 +129,7 @@ int run_receiver(const RecvSettings& settings_in, const ReceiverOptions& options
         mc.local_number = settings.local_number;
         mc.reannounce = settings.reannounce;
         mc.recv_file_mode = settings.recv_file_mode;
+        mc.uucp_lock_dir = settings.uucp_lock_dir;
         pool.emplace(loop, mc);
         pool->on_log([&](hylafax::ModemPool::Level level, std::string_view line) {
             if (level == hylafax::ModemPool::Level::warning) {
@@ -162,7 +177,11 @@ int run_receiver(const RecvSettings& settings_in, const ReceiverOptions& options
         }
         loop.stop();
     };
-    loop.on_signals({SIGTERM, SIGINT}, [&](int signo) {
+    loop.on_signals({SIGTERM, SIGINT, SIGHUP}, [&](int signo) {
+        if (signo == SIGHUP) {
+            diag.note("SIGHUP ignored (stop with SIGTERM)");
+            return;
+        }
         if (stopping) {
             diag.note(fmt::format("signal {} again: hanging up {} call(s) now", signo, ctx.active));
             kill_all_calls(ctx);

@@ -29,6 +29,7 @@ core::Result<RecvSettings> load_recv_settings(const config::Ini* ini) {
     config::read_string(c, "gofaxd", "faxrcvdcmd", s.faxrcvd_cmd);
     config::read_string(c, "gofaxd", "dynamicconfig", s.dynamic_config);
     config::read_string(c, "fax-recv", "faxnumber", s.local_number);
+    config::read_string(c, "fax-recv", "uucplockdir", s.uucp_lock_dir);
     if (s.faxrcvd_cmd.empty()) {
         s.faxrcvd_cmd = "bin/faxrcvd";
     }

@@ -43,6 +43,9 @@ struct RecvSettings {
     mode_t recv_file_mode = 0600;           ///< recvfilemode (HylaFAX's RecvFileMode)
     std::string local_number;               ///< faxnumber: our number (xferfaxlog, new etc/config.<modem>)
     bool run_faxrcvd = true;                ///< faxrcvd: run [gofaxd] faxrcvdcmd after each call
+    /// uucplockdir: faxq's UUCPLockDir; a modem locked for an outbound job is
+    /// free again once faxq's LCK..<modem> there is gone (also without SR).
+    std::string uucp_lock_dir = "/var/lock";
 };
 
 /// Reads the settings from \a ini (may be null: defaults). Errc::config

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The example pipelines in examples/pipelines/ run as documented, against the
 # fake FreeSWITCH event socket replaying a real 3-page fax call, or against
-# fax-sim when they send a fax.
+# fax-sim when they send or receive a fax.
 
 bats_require_minimum_version 1.5.0
 load helpers/common
@@ -16,7 +16,23 @@ setup() {
 
 teardown() {
 	if [[ -n "${SIM_PID:-}" ]]; then sim_stop || true; fi
+	if [[ -n "${GOFAXD_PID:-}" ]]; then gofaxd_stop || true; fi
 	common_teardown
+}
+
+# gofaxd_stop: SIGTERM to gofaxd.sh's process group (as Ctrl-C or systemd would), wait (bounded,
+# 15 s; then SIGKILL), return the script's exit status (124 if it did not exit).
+gofaxd_stop() {
+	local pid=$GOFAXD_PID rc=0
+	GOFAXD_PID=''
+	kill -TERM -- "-$pid" 2>/dev/null || true
+	if ! wait_until 15 sim_exited "$pid"; then
+		kill -KILL -- "-$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		return 124
+	fi
+	wait "$pid" || rc=$?
+	return "$rc"
 }
 
 use_fake_in_config() {
@@ -73,6 +89,33 @@ use_fake_in_config() {
 	run --separate-stderr timeout 60 "$EXAMPLES/send-and-watch.sh" 4930111 "$doc"
 	assert_failure 75
 	assert_output $'retry\t4930111\t0/0\tgw1\t3\tUSER_BUSY'
+}
+
+@test "gofaxd.sh: fax-recv receives a call placed by fax-sim, one line per fax, exit 0 on SIGTERM" {
+	local fax_recv="$FAXKIT_BUILD_DIR/tools/fax-recv/fax-recv" doc="$BATS_TEST_TMPDIR/doc.tif"
+	local spool="$BATS_TEST_TMPDIR/spool" pf="$BATS_TEST_TMPDIR/recv.port" out="$BATS_TEST_TMPDIR/gofaxd.out"
+	[[ -x "$fax_recv" && -x "$FAX_SIM" ]] || fail "fax-recv or fax-sim not built under $FAXKIT_BUILD_DIR"
+	printf '[hylafax]\nmodems = 2\n[fax-recv]\nrecvfilemode = 0644\n' >"$FAXKIT_CONFIG"
+	run "$FAX_SIM" make-tiff --pages 3 "$doc"
+	assert_success
+	# A process group of its own, so that the test stops it as Ctrl-C or systemd would.
+	PATH="${fax_recv%/*}:$PATH" setsid "$EXAMPLES/gofaxd.sh" --spool "$spool" --listen 127.0.0.1:0 --port-file "$pf" \
+		</dev/null >"$out" 2>"$BATS_TEST_TMPDIR/gofaxd.err" 3>&- &
+	GOFAXD_PID=$!
+	wait_until 15 test -s "$pf" || fail "fax-recv did not start: $(cat "$BATS_TEST_TMPDIR/gofaxd.err")"
+	[[ "$(ps -o pgid= -p "$GOFAXD_PID" | tr -d ' ')" == "$GOFAXD_PID" ]] || fail "gofaxd.sh is not a process group leader"
+	run timeout 60 "$FAX_SIM" call --socket "127.0.0.1:$(<"$pf")" --to 5550100 --from 5551234 --from-name 'John Doe' \
+		--file "$doc"
+	assert_success
+	# The line comes once fax-recv has finished the file (after the call ended for fax-sim).
+	wait_until 15 test -s "$out" || fail "no line from gofaxd.sh; stderr: $(cat "$BATS_TEST_TMPDIR/gofaxd.err")"
+	local rc=0
+	gofaxd_stop || rc=$?
+	assert_equal "$rc" 0
+	run cat "$out"
+	assert_output --regexp $'^20[0-9-]+T[0-9:.]+Z\treceived\t000000001\tfreeswitch0\t5551234\tJohn Doe\t5550100\t3\trecvq/fax000000001\\.tif\tOK$'
+	run "$FAX_SIM" compare "$doc" "$spool/recvq/fax000000001.tif"
+	assert_success
 }
 
 @test "the example scripts use bash with pipefail and pass shellcheck" {

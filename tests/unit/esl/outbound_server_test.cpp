@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/loop.hpp"
+#include "esl/command.hpp"
 #include "esl/outbound_server.hpp"
 #include "support/capture.hpp"
 #include "support/fake_peer.hpp"
@@ -308,6 +309,43 @@ TEST(OutboundServerTest, ExecuteFailsWhenTheSessionEnds) {
     ASSERT_TRUE(result.has_value());
     ASSERT_FALSE(*result);
     EXPECT_EQ(result->error().code, Errc::unavailable);
+}
+
+TEST(OutboundServerTest, ReplyDueAtHangupCompleteIsAwaitedBeforeClosing) {
+    // An api command sent just before the hangup (fax-recv's softmodem fallback
+    // entry after the fax result) is answered after CHANNEL_HANGUP_COMPLETE
+    // while FreeSWITCH lingers: the session waits for that reply, then closes.
+    Loop loop;
+    LoopGuard guard(loop);
+    Strings seen;
+    OutboundServer server(loop, config(), [&](std::shared_ptr<OutboundSession> s) {
+        s->on_close([&, s](const fax::core::Error&) {
+            seen.emplace_back("closed");
+            loop.stop();
+        });
+        auto cmd = fax::esl::cmd::api("db insert/fallback/5551234/1795456577");
+        ASSERT_TRUE(cmd);
+        s->command(std::move(*cmd), [&](Result<Reply> r) { seen.push_back(r ? "reply " + r->text : "error"); });
+    });
+    ASSERT_TRUE(server.listen());
+    bool server_closed = false;
+    std::string api_cmd;
+    std::jthread freeswitch([&, port = server.port()] {
+        auto p = faxkit_test::connect_to(port);
+        ASSERT_TRUE(p);
+        (void)p->read_message();
+        p->send(capture().connect_reply);
+        api_cmd = p->read_message().value_or("<none>");
+        p->send(captured_event("CHANNEL_HANGUP_COMPLETE"));
+        p->send("Content-Type: api/response\nContent-Length: 4\n\n+OK\n");
+        server_closed = p->wait_eof();
+    });
+    loop.run();
+    freeswitch.join();
+
+    EXPECT_EQ(api_cmd, "api db insert/fallback/5551234/1795456577\n\n");
+    EXPECT_EQ(seen, (Strings{"reply +OK\n", "closed"}));
+    EXPECT_TRUE(server_closed);
 }
 
 }  // namespace
