@@ -35,6 +35,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,7 @@ struct Options {
     double rate = 0;
     double hold = 0;           ///< seconds; < 0: until SIGINT/SIGTERM/SIGUSR1
     double close_timeout = 30;  ///< after the hangup, fax-recv must close within this
+    double setup_timeout = 30;  ///< from the TCP connect to rxfax, else the call is given up
     int pid = 0;
 };
 
@@ -199,16 +201,24 @@ private:
     asio::ip::tcp::socket m_sock;
     asio::steady_timer m_timer;
     std::optional<fax::fax::Channel> m_ch;
-    /// Bumped on every change of the channel; the rendered channel headers
-    /// (without, with variables) are reused while it stays the same.
-    unsigned m_version = 1;
+    /// The rendered channel headers and variable_* headers are reused while
+    /// their version stays the same: bump it on every change.
     struct Block {
-        unsigned version = 0;
+        unsigned version = 1;
+        unsigned rendered = 0;
         std::string text;
     };
-    std::array<Block, 2> m_block;
+    Block m_headers_block;
+    Block m_vars_block;
+    /// For a change of state (bumps both, as the variables may change too).
     fax::fax::Channel& change() {
-        ++m_version;
+        ++m_headers_block.version;
+        ++m_vars_block.version;
+        return *m_ch;
+    }
+    /// For a change of variables only.
+    fax::fax::Channel& vars() {
+        ++m_vars_block.version;
         return *m_ch;
     }
     fax::esl::CommandParser m_parser;
@@ -243,6 +253,7 @@ public:
     fax::esl::EventStamper stamper;
     asio::signal_set signals;
     asio::steady_timer tick;
+    std::string scratch;  ///< one event being rendered
 
     // Counters of the current phase.
     long target_calls = 0;  ///< started calls the phase ends at
@@ -260,13 +271,14 @@ public:
     long err_early_close = 0;   ///< fax-recv closed before rxfax
     long err_open_close = 0;    ///< fax-recv closed an open call before our hangup
     long err_refused = 0;       ///< -ERR replies we sent (unknown commands)
+    long err_rejected = 0;      ///< hung up by fax-recv before rxfax (respond, hangup)
+    long err_setup_timeout = 0; ///< no rxfax within setup_timeout
     long err_no_close = 0;      ///< no close within close_timeout after our hangup
     long hangups_sent = 0;
     long closed_after_hangup = 0;
     std::vector<double> close_ms;
     Clock::time_point hangup_start;
     Clock::time_point last_close;
-    bool in_hangup = false;
 
     int run();
     void setup_done(Clock::time_point t0, bool ok);
@@ -291,13 +303,23 @@ Call::Call(Driver& d, long index) : m_d(d), m_index(index), m_sock(d.io), m_time
 void Call::start() {
     m_t0 = Clock::now();
     auto self = shared_from_this();
+    // FreeSWITCH gives up on a socket app that does not take the call.
+    m_timer.expires_after(std::chrono::milliseconds(static_cast<long>(m_d.opt.setup_timeout * 1000)));
+    m_timer.async_wait([self](const error_code& ec) {
+        if (ec || self->m_closed || self->m_open || self->m_hung_up) {
+            return;
+        }
+        ++self->m_d.err_setup_timeout;
+        self->close_socket();
+        self->m_d.setup_done(self->m_t0, false);
+    });
     m_sock.async_connect(m_d.target, [self](const error_code& ec) {
         if (ec) {
             ++self->m_d.err_connect;
             if (self->m_d.err_connect <= 3) {
                 std::fprintf(stderr, "recv_load: connect: %s\n", ec.message().c_str());
             }
-            self->m_closed = true;
+            self->close_socket();
             self->m_d.setup_done(self->m_t0, false);
             return;
         }
@@ -426,25 +448,46 @@ void Call::emit(std::string_view name, fax::esl::CallSite site, const HeaderList
     if (!m_connected || m_closed || !wants(name, subclass)) {
         return;
     }
-    const bool vars = fax::fax::event_carries_variables(name);
-    auto& cache = m_block[vars ? 1 : 0];
-    if (cache.version != m_version) {
+    // Channel::append_event_data(…, true) is the headers without variables,
+    // then one variable_<name> per variable: rendered and cached in two parts.
+    if (m_headers_block.rendered != m_headers_block.version) {
         HeaderList data;
-        m_ch->append_event_data(data, vars);
-        cache.text.clear();
-        append_headers(cache.text, data);
-        cache.version = m_version;
+        m_ch->append_event_data(data, false);
+        m_headers_block.text.clear();
+        append_headers(m_headers_block.text, data);
+        m_headers_block.rendered = m_headers_block.version;
     }
-    std::string inner;
-    inner.reserve(cache.text.size() + 1024);
+    const bool with_vars = fax::fax::event_carries_variables(name);
+    if (with_vars && m_vars_block.rendered != m_vars_block.version) {
+        std::vector<fax::esl::Header> hs;
+        std::vector<std::string> names;
+        names.reserve(m_ch->variables().items().size());
+        for (const auto& v : m_ch->variables().items()) {
+            names.push_back("variable_" + v.name);
+        }
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            const auto& value = m_ch->variables().items()[i].value;
+            if (!value.empty()) {
+                hs.push_back(fax::esl::Header{names[i], value});
+            }
+        }
+        m_vars_block.text.clear();
+        append_headers(m_vars_block.text, hs);
+        m_vars_block.rendered = m_vars_block.version;
+    }
+    std::string& inner = m_d.scratch;  // reused: no allocation per event
+    inner.clear();
     append_headers(inner, m_d.stamper.create(name, site, subclass).headers());
     append_headers(inner, before);
-    inner += cache.text;
+    inner += m_headers_block.text;
+    if (with_vars) {
+        inner += m_vars_block.text;
+    }
     append_headers(inner, after);
     inner.push_back('\n');
-    std::string msg = fmt::format("Content-Length: {}\nContent-Type: text/event-plain\n\n", inner.size());
-    msg += inner;
-    send(std::move(msg));
+    fmt::format_to(std::back_inserter(m_outbox), "Content-Length: {}\nContent-Type: text/event-plain\n\n", inner.size());
+    m_outbox += inner;
+    flush();
 }
 
 void Call::connect_reply() {
@@ -601,6 +644,7 @@ void Call::sendmsg(const fax::esl::Command& c) {
     m_queue.push_back(std::move(e));
     run_next();
     if (rx) {
+        m_timer.cancel();
         m_d.setup_done(m_t0, true);  // the setup ends when rxfax arrives
     }
 }
@@ -616,8 +660,8 @@ void Call::run_next() {
         return;
     }
     m_app_running = true;
-    change().set_variable("current_application_data", e.arg);
-    change().set_variable("current_application", e.app);
+    vars().set_variable("current_application_data", e.arg);
+    vars().set_variable("current_application", e.app);
     emit("CHANNEL_EXECUTE", k_execute, {},
          {{"Application", e.app}, {"Application-Data", e.arg}, {"Application-UUID", e.event_uuid}});
     if (e.app == "answer" || e.app == "pre_answer") {
@@ -625,11 +669,11 @@ void Call::run_next() {
     } else if (e.app == "set") {
         const auto eq = e.arg.find('=');
         if (eq != std::string::npos) {
-            change().set_variable(std::string_view(e.arg).substr(0, eq), std::string_view(e.arg).substr(eq + 1));
+            vars().set_variable(std::string_view(e.arg).substr(0, eq), std::string_view(e.arg).substr(eq + 1));
         }
     } else if (e.app == "rxfax") {
         answer();
-        change().set_variable("fax_filename", e.arg);
+        vars().set_variable("fax_filename", e.arg);
         m_rx = std::move(e);
         m_open = true;
         return;  // held until the hangup
@@ -667,7 +711,12 @@ void Call::hangup(std::string_view cause) {
     m_hung_up = true;
     m_hangup_at = Clock::now();
     ++m_d.hangups_sent;
-    auto& ch = *m_ch;  // each change below bumps m_version
+    if (!m_open) {
+        // fax-recv hung up (or rejected) the call before rxfax: a failed setup.
+        ++m_d.err_rejected;
+        m_d.setup_done(m_t0, false);
+    }
+    auto& ch = *m_ch;  // each change below is followed by change()
     const std::string c(cause);
     if (m_linger) {
         send(fmt::format("Content-Type: text/disconnect-notice\nControlled-Session-UUID: {}\n"
@@ -676,7 +725,7 @@ void Call::hangup(std::string_view cause) {
     }
     ch.hangup(c, now_us());
     ch.set_state(fax::fax::ChannelState::cs_hangup);
-    ++m_version;
+    change();
     emit("CHANNEL_HANGUP", k_hangup, {{"Hangup-Cause", c}});
     if (m_rx) {
         // mod_spandsp's phase E on a dropped call; rxfax returns.
@@ -688,7 +737,7 @@ void Call::hangup(std::string_view cause) {
         r.local_station_id = std::string(ch.variable("fax_ident").value_or(""));
         const fax::fax::FaxEvent ev = r;
         fax::fax::set_fax_variables(ch, ev);
-        ++m_version;
+        change();
         HeaderList extra;
         fax::fax::append_spandsp_headers(extra, ev, ch.uuid());
         const auto site = fax::fax::spandsp_call_site(ev);
@@ -709,7 +758,7 @@ void Call::hangup(std::string_view cause) {
     ch.set_variable("duration", std::to_string((p.hangup_us - p.created_us) / 1000000));
     ch.set_variable("billsec", std::to_string(p.answered_us > 0 ? (p.hangup_us - p.answered_us) / 1000000 : 0));
     ch.set_state(fax::fax::ChannelState::cs_reporting);
-    ++m_version;
+    change();
     emit("CHANNEL_HANGUP_COMPLETE", k_hangup_complete, {{"Hangup-Cause", c}});
     auto self = shared_from_this();
     if (!m_linger) {
@@ -930,10 +979,11 @@ void Driver::finish() {
         std::printf("teardown_recv_cpu_us_per_call: %.1f\n",
                     hangups_sent > 0 ? (after->cpu_s - proc_before->cpu_s) * 1e6 / static_cast<double>(hangups_sent) : 0);
     }
-    const long errors = err_connect + err_early_close + err_open_close + err_refused + err_no_close;
+    const long errors = err_connect + err_early_close + err_open_close + err_refused + err_no_close + err_rejected + err_setup_timeout;
     std::printf("err_connect: %ld\nerr_early_close: %ld\nerr_open_close: %ld\nerr_refused: %ld\nerr_no_close: %ld\n"
-                "errors: %ld\n",
-                err_connect, err_early_close, err_open_close, err_refused, err_no_close, errors);
+                "err_rejected: %ld\nerr_setup_timeout: %ld\nerrors: %ld\n",
+                err_connect, err_early_close, err_open_close, err_refused, err_no_close, err_rejected, err_setup_timeout,
+                errors);
     std::fflush(stdout);
     // Let the last goodbyes go out, then stop.
     tick.expires_after(std::chrono::milliseconds(100));
@@ -980,7 +1030,7 @@ int Driver::run() {
     });
     begin_phase(Phase::preopen);
     io.run();
-    const long errors = err_connect + err_early_close + err_open_close + err_refused + err_no_close;
+    const long errors = err_connect + err_early_close + err_open_close + err_refused + err_no_close + err_rejected + err_setup_timeout;
     return errors == 0 && phase == Phase::done ? 0 : 1;
 }
 
@@ -997,6 +1047,7 @@ int main(int argc, char** argv) {
     app.add_option("--rate", o.rate, "Start the measured calls at this many per second (0: as fast as --concurrency allows)");
     app.add_option("--hold", o.hold, "Seconds to keep the calls open before hanging up (< 0: until SIGUSR1/SIGINT/SIGTERM)");
     app.add_option("--close-timeout", o.close_timeout, "Seconds fax-recv has to close a call after its hangup");
+    app.add_option("--setup-timeout", o.setup_timeout, "Seconds from the connect to rxfax before a call is given up");
     app.add_option("--pid", o.pid, "fax-recv's pid: report its CPU time, RSS and descriptors");
     CLI11_PARSE(app, argc, argv);
     std::signal(SIGPIPE, SIG_IGN);

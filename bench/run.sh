@@ -4,6 +4,8 @@
 #  2. Whole process: `fax-esl events --once` writing to /dev/null while
 #     esl_stream_server streams N fax-call events over loopback, plain and json;
 #     fax-esl pinned to CPU 0, the server to CPU 1; median of REPS runs.
+#  3. fax-send start: `--version` and one HylaFAX-mode job up to the originate
+#     (bench/fax_send_start.sh; hyperfine, /usr/bin/time).
 # Usage: bench/run.sh [BUILD_DIR] (env: EVENTS=200000 REPS=5)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,3 +42,5 @@ for format in plain json; do
     echo "   events/s per run: ${rates[*]}"
     echo "   median: $median events/s"
 done
+
+"$root/bench/fax_send_start.sh" "$build"

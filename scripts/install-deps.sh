@@ -9,7 +9,7 @@ packages=(
   libsimdjson-dev nlohmann-json3-dev libcurl4-openssl-dev libspandsp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   bats bats-support bats-assert scdoc jq
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev lld hyperfine
   hylafax-server hylafax-client ghostscript libtiff-tools socat
 )
 

@@ -1,5 +1,7 @@
 #include "esl/connection.hpp"
 
+#include <utility>
+
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
@@ -119,6 +121,11 @@ void do_write(const std::shared_ptr<Connection>& self) {
             return;
         }
         do_write(self);
+        if (i.lean && !i.writing_now) {
+            // All written: give the buffers back (see Connection::set_lean).
+            (void)std::exchange(i.writing, std::string());
+            (void)std::exchange(i.outbox, std::string());
+        }
     });
 }
 
@@ -157,6 +164,21 @@ void dispatch(const std::shared_ptr<Connection>& self) {
     }
 }
 
+// The read ended with \a ec (end of stream or an error).
+void read_failed(const std::shared_ptr<Connection>& self, const error_code& ec) {
+    auto& i = self->impl();
+    if (ec == asio::error::eof) {
+        const bool partial = i.decoder.buffered() > 0;
+        std::string why = i.goodbye ? fmt::format("{} said goodbye", i.peer)
+                                    : fmt::format("connection closed by {}{}", i.peer,
+                                                  partial ? " in the middle of a message" : "");
+        finish(*self, self, core::make_error(core::Errc::unavailable, why), i.goodbye && !partial);
+    } else {
+        finish(*self, self, core::make_error(core::Errc::unavailable, fmt::format("read from {}: {}", i.peer, ec.message())),
+               false);
+    }
+}
+
 void do_read(const std::shared_ptr<Connection>& self) {
     auto& im = self->impl();
     // Read straight into the decoder's buffer (no intermediate copy).
@@ -174,25 +196,71 @@ void do_read(const std::shared_ptr<Connection>& self) {
             }
         }
         if (ec) {
-            if (ec == asio::error::eof) {
-                const bool partial = i.decoder.buffered() > 0;
-                std::string why = i.goodbye ? fmt::format("{} said goodbye", i.peer)
-                                            : fmt::format("connection closed by {}{}", i.peer,
-                                                          partial ? " in the middle of a message" : "");
-                finish(*self, self, core::make_error(core::Errc::unavailable, why), i.goodbye && !partial);
-            } else {
-                finish(*self, self, core::make_error(core::Errc::unavailable, fmt::format("read from {}: {}", i.peer, ec.message())),
-                       false);
-            }
+            read_failed(self, ec);
             return;
         }
         do_read(self);
     });
 }
 
+// Connection::set_lean: no buffer while waiting. A short read means the socket
+// was drained; data arriving later wakes the (single-threaded) loop again.
+void do_read_lean(const std::shared_ptr<Connection>& self) {
+    self->impl().socket.async_wait(asio::socket_base::wait_read, [self](const error_code& wait_ec) {
+        auto& i = self->impl();
+        if (i.closed) {
+            return;
+        }
+        if (wait_ec) {
+            read_failed(self, wait_ec);
+            return;
+        }
+        thread_local std::unique_ptr<char[]> scratch;
+        if (!scratch) {
+            scratch = std::make_unique<char[]>(k_read_size);
+        }
+        for (;;) {
+            error_code ec;
+            const std::size_t n = i.socket.read_some(asio::buffer(scratch.get(), k_read_size), ec);
+            if (n > 0) {
+                i.decoder.feed(std::string_view(scratch.get(), n));
+                dispatch(self);
+                if (i.closed) {
+                    return;
+                }
+            }
+            if (ec == asio::error::would_block || (!ec && n < k_read_size)) {
+                break;
+            }
+            if (ec) {
+                read_failed(self, ec);
+                return;
+            }
+        }
+        if (i.decoder.buffered() == 0) {
+            // Nothing partly received: give the buffers back (moving out
+            // frees them; assigning an empty string would keep its capacity).
+            (void)std::exchange(i.decoder, Decoder());
+            (void)std::exchange(i.message, Message());
+        }
+        do_read_lean(self);
+    });
+}
+
 }  // namespace
 
-void Connection::start() { do_read(shared_from_this()); }
+void Connection::set_lean(bool lean) noexcept { m_impl->lean = lean; }
+
+void Connection::start() {
+    if (m_impl->lean) {
+        error_code ec;
+        m_impl->socket.non_blocking(true, ec);
+        do_read_lean(shared_from_this());
+        return;
+    }
+    do_read(shared_from_this());
+}
+
 
 void Connection::send(std::string bytes, ReplyFn on_reply) {
     if (m_impl->closed) {

@@ -45,6 +45,12 @@ public:
     /// A reply not received within \a timeout ends the connection (the FIFO
     /// cannot be resynchronised). Zero disables it. Default 10 s.
     void set_reply_timeout(std::chrono::milliseconds timeout);
+    /// For servers holding thousands of mostly idle connections: wait for
+    /// data without a buffer, read it through one buffer shared by the
+    /// thread, and free this connection's buffers whenever no message is
+    /// partly received, so an idle connection holds no read buffer. Costs a
+    /// copy of every byte. The loop must run on one thread. Call before start().
+    void set_lean(bool lean) noexcept;
     /// Starts reading. Requires: handlers set.
     void start();
     /// Queues \a bytes (one encoded command) and expects one reply for it.

@@ -34,6 +34,7 @@ struct Connection::Impl {
     bool closed = false;
     bool goodbye = false;
     bool timer_armed = false;
+    bool lean = false;  ///< see Connection::set_lean
 };
 
 /// Wraps a connected socket. TCP_NODELAY is set.

@@ -1,6 +1,7 @@
 #include "esl/inbound_client.hpp"
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <map>
 
@@ -99,6 +100,13 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
         ++attempt;
         set_phase_timeout("connecting to");
         auto self = shared_from_this();
+        error_code literal_ec;
+        const auto address = asio::ip::make_address(config.host, literal_ec);
+        if (!literal_ec) {
+            // An address (the usual 127.0.0.1): no lookup, so no resolver thread.
+            connect_to(std::array{asio::ip::tcp::endpoint(address, config.port)});
+            return;
+        }
         resolver.async_resolve(config.host, std::to_string(config.port),
                                [self](const error_code& ec, asio::ip::tcp::resolver::results_type results) {
                                    if (self->phase != Phase::connecting) {
@@ -110,21 +118,27 @@ struct InboundClient::Impl : std::enable_shared_from_this<InboundClient::Impl> {
                                                   false, false);
                                        return;
                                    }
-                                   auto sock = std::make_shared<asio::ip::tcp::socket>(self->loop.impl().io);
-                                   asio::async_connect(*sock, results, [self, sock](const error_code& ec2, const auto&) {
-                                       if (self->phase != Phase::connecting) {
-                                           return;
-                                       }
-                                       if (ec2) {
-                                           self->lost(core::make_error(core::Errc::unavailable,
-                                                                       fmt::format("cannot connect to {}:{}: {}", self->config.host,
-                                                                                   self->config.port, ec2.message())),
-                                                      false, false);
-                                           return;
-                                       }
-                                       self->connected(std::move(*sock));
-                                   });
+                                   self->connect_to(results);
                                });
+    }
+
+    // Tries \a endpoints in turn (asio::async_connect).
+    template <class Endpoints>
+    void connect_to(const Endpoints& endpoints) {
+        auto self = shared_from_this();
+        auto sock = std::make_shared<asio::ip::tcp::socket>(loop.impl().io);
+        asio::async_connect(*sock, endpoints, [self, sock](const error_code& ec, const auto&) {
+            if (self->phase != Phase::connecting) {
+                return;
+            }
+            if (ec) {
+                self->lost(core::make_error(core::Errc::unavailable, fmt::format("cannot connect to {}:{}: {}", self->config.host,
+                                                                                 self->config.port, ec.message())),
+                           false, false);
+                return;
+            }
+            self->connected(std::move(*sock));
+        });
     }
 
     void connected(asio::ip::tcp::socket sock) {

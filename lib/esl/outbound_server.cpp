@@ -1,6 +1,8 @@
 #include "esl/outbound_server.hpp"
 
+#include <cerrno>
 #include <map>
+#include <utility>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -28,7 +30,6 @@ struct OutboundSession::Impl {
     asio::steady_timer hangup_timer;
     Event channel;
     std::string uuid;
-    Event event;
     EventFn on_event;
     CloseFn on_close;
     std::map<std::string, ExecuteFn, std::less<>> executes;
@@ -82,6 +83,9 @@ struct OutboundSession::Impl {
         if (ct.rfind("text/event-", 0) != 0) {
             return;
         }
+        // One event object for all sessions of the (single-threaded) loop: an
+        // event is handed out for the duration of the callbacks only.
+        thread_local Event event;
         if (!event.take(m)) {
             return;
         }
@@ -159,6 +163,7 @@ OutboundSession::~OutboundSession() = default;
 
 const Event& OutboundSession::channel_data() const noexcept { return m_impl->channel; }
 std::string_view OutboundSession::uuid() const noexcept { return m_impl->uuid; }
+void OutboundSession::drop_channel_data() noexcept { (void)std::exchange(m_impl->channel, Event()); }
 void OutboundSession::on_event(EventFn fn) { m_impl->on_event = std::move(fn); }
 void OutboundSession::on_close(CloseFn fn) { m_impl->on_close = std::move(fn); }
 bool OutboundSession::hung_up() const noexcept { return m_impl->hung_up; }
@@ -267,13 +272,15 @@ void OutboundSession::execute(std::string_view app, std::string_view arg, Execut
 
 struct OutboundServer::Impl : std::enable_shared_from_this<OutboundServer::Impl> {
     Impl(core::Loop& l, OutboundConfig c, SessionFn s, FailureFn f)
-        : loop(l), config(std::move(c)), on_session(std::move(s)), on_failure(std::move(f)), acceptor(l.impl().io) {}
+        : loop(l), config(std::move(c)), on_session(std::move(s)), on_failure(std::move(f)), acceptor(l.impl().io),
+          retry(l.impl().io) {}
 
     core::Loop& loop;
     OutboundConfig config;
     SessionFn on_session;
     FailureFn on_failure;
     asio::ip::tcp::acceptor acceptor;
+    asio::steady_timer retry;  ///< accept again after running out of descriptors
     std::map<OutboundSession::Impl*, std::shared_ptr<OutboundSession::Impl>> sessions;
     bool accepting = false;
 
@@ -291,6 +298,18 @@ struct OutboundServer::Impl : std::enable_shared_from_this<OutboundServer::Impl>
             }
             if (!ec) {
                 self->handshake(make_connection(std::move(sock)));
+            } else if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+                       ec == asio::error::no_memory || ec.value() == ENFILE) {
+                // The connection stays queued: accepting again at once would
+                // spin. Try again when calls may have ended.
+                self->fail(core::make_error(core::Errc::temporary, fmt::format("cannot accept a call: {}", ec.message())));
+                self->retry.expires_after(std::chrono::milliseconds(100));
+                self->retry.async_wait([self](const error_code& e) {
+                    if (!e && self->accepting) {
+                        self->accept();
+                    }
+                });
+                return;
             }
             self->accept();
         });
@@ -324,6 +343,7 @@ struct OutboundServer::Impl : std::enable_shared_from_this<OutboundServer::Impl>
                 });
             }
         };
+        conn->set_lean(true);  // thousands of calls wait in rxfax for minutes
         conn->start();
         conn->send(*cmd::connect(), [self, weak](core::Result<const Message*> r) {
             auto p = weak.lock();
@@ -377,6 +397,7 @@ std::uint16_t OutboundServer::port() const noexcept {
 
 void OutboundServer::stop_accepting() {
     m_impl->accepting = false;
+    m_impl->retry.cancel();
     error_code ec;
     m_impl->acceptor.close(ec);
 }

@@ -50,6 +50,9 @@ public:
 
     /// The channel data (URL-decoded headers of the connect reply).
     const Event& channel_data() const noexcept;
+    /// Frees the channel data (a few KB) once the application has taken what
+    /// it needs; channel_data() is empty afterwards. uuid() stays.
+    void drop_channel_data() noexcept;
     /// The channel's Unique-ID.
     std::string_view uuid() const noexcept;
 

@@ -36,6 +36,7 @@ public:
         const auto rcpt = find_recipient(cd, m_ctx.settings.recipient_from_diversion);
         m_c.recipient = rcpt.number;
         m_c.recipient_source = rcpt.source;
+        m_s->drop_channel_data();  // all we need is copied: no few KB per open call
         m_c.csi = m_ctx.settings.ident;
         m_c.t38 = m_ctx.settings.enable_t38;
         m_c.t38_request = m_ctx.settings.request_t38;
@@ -255,29 +256,33 @@ private:
 
     using Steps = std::vector<std::pair<std::string, std::string>>;
 
+    // Sends the steps from \a i on at once (gofaxd does not wait for
+    // completions either): with event-lock FreeSWITCH runs them in order, and
+    // none after a hangup. One write instead of a round trip per step.
     void run_steps(std::shared_ptr<Steps> steps, std::size_t i) {
-        if (i >= steps->size() || m_s->hung_up()) {
+        if (m_s->hung_up()) {
             return;
         }
-        const auto& [app, arg] = (*steps)[i];
-        if (app == "answer") {
-            m_c.answer_ms = core::now_unix_ms();
-        }
-        if (app == "rxfax") {
-            arm_idle();
-        }
         auto self = shared_from_this();
-        m_s->execute(app, arg, [self, steps, i](core::Result<const esl::Event*> r) {
-            if (!r) {
-                // The session ended (closed() finishes), or FreeSWITCH refused
-                // the command: then the call must not stay up unattended.
-                if (!self->m_s->hung_up() && !self->m_c.finished) {
-                    self->kill(fmt::format("{} failed: {}", (*steps)[i].first, r.error().message));
-                }
-                return;
+        for (; i < steps->size(); ++i) {
+            const auto& [app, arg] = (*steps)[i];
+            if (app == "rxfax") {
+                arm_idle();
             }
-            self->run_steps(steps, i + 1);
-        });
+            m_s->execute(app, arg, [self, steps, i](core::Result<const esl::Event*> r) {
+                if (!r) {
+                    // The session ended (closed() finishes), or FreeSWITCH refused
+                    // the command: then the call must not stay up unattended.
+                    if (!self->m_s->hung_up() && !self->m_c.finished) {
+                        self->kill(fmt::format("{} failed: {}", (*steps)[i].first, r.error().message));
+                    }
+                    return;
+                }
+                if ((*steps)[i].first == "answer") {
+                    self->m_c.answer_ms = core::now_unix_ms();  // answered now
+                }
+            });
+        }
     }
 
     void arm_idle() {

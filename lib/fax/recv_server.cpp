@@ -16,6 +16,7 @@
 #include "config/esl_settings.hpp"
 #include "core/fd_limit.hpp"
 #include "core/loop.hpp"
+#include "core/privileges.hpp"
 #include "core/workers.hpp"
 #include "esl/outbound_server.hpp"
 #include "fax/recv_call.hpp"
@@ -48,6 +49,12 @@ core::Result<std::string> prepare_spool(const std::string& dir, bool create, boo
     auto abs = std::filesystem::canonical(dir, ec);
     if (ec || !std::filesystem::is_directory(abs)) {
         return core::make_error(core::Errc::config, fmt::format("spool {}: {}", dir, ec ? ec.message() : "not a directory"));
+    }
+    // Started as root (systemd without User=, a shell): become the spool's
+    // owner (uucp) before making any file, so faxq and hfaxd can use them.
+    auto became = core::become_owner_of(abs.string());
+    if (!became) {
+        return std::move(became).error();
     }
     for (const char* sub : {"recvq", "log", "etc", "status"}) {
         if (!modems && (std::string_view(sub) == "etc" || std::string_view(sub) == "status")) {

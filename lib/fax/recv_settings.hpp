@@ -38,7 +38,7 @@ struct RecvSettings {
     std::chrono::milliseconds call_timeout{std::chrono::minutes(5)};   ///< calltimeout: no fax progress → uuid_kill
     std::chrono::milliseconds grace{std::chrono::minutes(2)};          ///< grace: SIGTERM waits this long for calls
     std::chrono::milliseconds faxrcvd_timeout{std::chrono::minutes(5)};  ///< faxrcvdtimeout
-    std::chrono::milliseconds reannounce{std::chrono::seconds(60)};    ///< reannounce: ready modems again (0: never)
+    std::chrono::milliseconds reannounce{std::chrono::seconds(10)};    ///< reannounce: ready modems again (0: never); wakes a faxq that sleeps on a job
     Overflow overflow = Overflow::reject;   ///< overflow: reject | accept
     mode_t recv_file_mode = 0600;           ///< recvfilemode (HylaFAX's RecvFileMode)
     std::string local_number;               ///< faxnumber: our number (xferfaxlog, new etc/config.<modem>)

@@ -25,9 +25,10 @@ struct ReceiveSlot {
 
 /// Takes the next numbers and creates the (empty, locked) file in \a spool
 /// (an absolute directory with recvq/ and log/, created 0755 when missing).
-/// A session log that cannot be created leaves the slot's log disabled.
-/// Errc::io on failure. Blocking (two fsynced sequence files): call off the
-/// event loop.
+/// The sequence files are updated as HylaFAX does, without fsync; a number
+/// whose recvq file or session log exists is skipped. A session log that
+/// cannot be created leaves the slot's log disabled. Errc::io on failure.
+/// Blocking (file locks and creation): call off the event loop.
 core::Result<ReceiveSlot> open_receive_slot(const std::string& spool, mode_t log_mode = 0600);
 
 }  // namespace fax::hylafax

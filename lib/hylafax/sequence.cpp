@@ -27,7 +27,7 @@ struct Fd {
 
 }  // namespace
 
-core::Result<std::uint32_t> next_sequence(const std::string& path) {
+core::Result<std::uint32_t> next_sequence(const std::string& path, bool sync) {
     auto fail = [&](const char* what) {
         return core::make_error(core::Errc::io, fmt::format("cannot {} {}: {}", what, path, std::strerror(errno)));
     };
@@ -69,10 +69,10 @@ core::Result<std::uint32_t> next_sequence(const std::string& path) {
     if (::pwrite(f.fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
         return fail("write sequence file");
     }
-    if (::ftruncate(f.fd, static_cast<off_t>(text.size())) != 0) {
+    if (text.size() < static_cast<std::size_t>(n) && ::ftruncate(f.fd, static_cast<off_t>(text.size())) != 0) {
         return fail("truncate sequence file");
     }
-    if (::fsync(f.fd) != 0) {
+    if (sync && ::fsync(f.fd) != 0) {
         return fail("sync sequence file");
     }
     return value;

@@ -21,7 +21,7 @@ setup_file() {
 	load helpers/common
 	load helpers/sim
 	sim_make_doc || return 1
-	# SHORT: one page of 120 rows, the shortest real fax (about 15 s with --realtime: 7 s to phase B, 6 s
+	# Needs tiffcrop and tiffcp (libtiff-tools). SHORT: one page of 120 rows, the shortest real fax (about 15 s with --realtime: 7 s to phase B, 6 s
 	# for the page). SHORTLONG: that page, then a full page (about 20 s more in real time).
 	local d=$BATS_FILE_TMPDIR
 	"$FAX_SIM" make-tiff --pages 1 "$d/one.tif" &&
@@ -404,11 +404,11 @@ for m, iv in per.items():
         assert a[1] <= b[0], (m, a, b)
 assert len(per) > 1, per.keys()
 '
-	local f
-	for f in "$SPOOL"/recvq/fax*.tif; do
+	local f files=("$SPOOL"/recvq/fax*.tif)
+	assert_equal "${#files[@]}" 50
+	for f in "${files[@]}"; do
 		run -0 --separate-stderr fax_sim compare "$DOC" "$f"
 	done
-	assert_equal "$(ls "$SPOOL"/recvq/fax*.tif | wc -l)" 50
 	xfer_check 'assert len(recs) == 50 and len({f[2] for f in recs}) == 50, len(recs)'
 }
 
@@ -587,7 +587,6 @@ assert x["reason"] == x["result_text"] != "", x
 	local reason
 	reason=$(record_field fax.failed reason)
 	xfer_check 'assert len(recs) == 1 and recs[0][10] == "0" and recs[0][13] == "\"%s\"" % args[0], recs' "$reason"
-	# (Whether faxrcvd runs when no page arrived is not settled: fax-recv(1) says it does, the code skips it.)
 
 	# The same caller again, asking for T.38: the fallback entry turns T.38 off.
 	run -0 --separate-stderr sim_esl api fax-sim call --socket "$RECV_ADDR" --to 5550100 --from 5551234 \
@@ -609,6 +608,12 @@ assert (x["fallback_rule"], x["fallback_written"]) == (False, False), x
 '
 	run -0 --separate-stderr sim_esl api db exists/fallback/5557777
 	assert_output false
+	# faxrcvd ran for the fax that arrived, not for the two without a page (fax-recv(1): no file, no
+	# faxrcvd). fax-recv has run every faxrcvd once it has stopped.
+	recv_stop || fail "fax-recv exited $? on SIGTERM"
+	assert_faxrcvd 000000002 recvq/fax000000002.tif freeswitch0 000000002 '' 5551234 5551234 5550100 gw1
+	[[ ! -e "$BATS_TEST_TMPDIR/faxrcvd.000000001" && ! -e "$BATS_TEST_TMPDIR/faxrcvd.000000003" ]] ||
+		fail "faxrcvd ran for a reception without a page"
 }
 
 @test "noisy line that still gets through (-32 dBm0, no ECM): fax.received with bad rows, no fallback verdict" {
@@ -627,6 +632,8 @@ assert sum(r["bad_rows"] for r in p) == x["bad_rows"], (p, x)
 # ---------------------------------------------------------------- 7. partial reception
 
 @test "the caller hangs up during page 2: page 1 kept and tagged, fax.failed partial, xferfaxlog and faxrcvd" {
+	# `fax-sim call` cannot drop a call by itself (hangup_after_pages is for originate), so the call runs on
+	# a real-time `fax-sim serve` and is killed there once page 1 has arrived (page 2 takes ~20 s).
 	sim_start --realtime
 	make_faxrcvd
 	recv_start
@@ -716,11 +723,14 @@ assert (x["killed"], x["reason"], x["modem"]) == (True, "shutting down", "freesw
 '
 	grep -q 'shutting down: uuid_kill' "$SPOOL/log/c000000001" || fail "$(cat "$SPOOL/log/c000000001")"
 	xfer_check 'assert len(recs) == 1 and recs[0][13] == "\"shutting down\"", recs'
+	# No page, no file: faxrcvd did not run (fax-recv(1)); fax-recv has exited, so it never will.
+	[[ ! -e "$BATS_TEST_TMPDIR/faxrcvd.000000001" ]] || fail "faxrcvd ran for a reception without a page"
 	status_is freeswitch0 Down || fail "status/freeswitch0: $(cat "$SPOOL/status/freeswitch0")"
 }
 
 @test "SIGTERM and the grace period runs out: the call is hung up (killed, 'shutting down'), exit 0" {
 	recv_conf '[fax-recv]' 'grace = 1s'
+	make_faxrcvd
 	local t0=$SECONDS
 	sigterm_during_call
 	assert_killed_on_stop
@@ -728,6 +738,7 @@ assert (x["killed"], x["reason"], x["modem"]) == (True, "shutting down", "freesw
 }
 
 @test "a second SIGTERM hangs up the calls at once" {
+	make_faxrcvd
 	sigterm_during_call
 	# The first signal has been handled once the listener is gone (signals do not queue).
 	wait_until 5 recv_refuses || fail "fax-recv still accepts connections after SIGTERM"
