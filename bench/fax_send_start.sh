@@ -6,7 +6,8 @@
 #     spool (bench/fax_send_spool.bash), as faxq runs it: qfile read and
 #     locked, commid from log/seqf, session log, the 3-page `fax:` document
 #     merged into one TIFF, ESL connect and auth to `fax-sim serve`, filter and
-#     event subscriptions, `bgapi originate` to a gateway the scenario has down;
+#     event subscriptions, the `api db list/override-NUMBER` lookup, and
+#     `bgapi originate` to a gateway the scenario has down;
 #     fax-sim answers at once (BACKGROUND_JOB -ERR GATEWAY_DOWN), and fax-send
 #     writes the outcome (qfile, xferfaxlog, session log) and exits 0 (retry).
 #     That is the whole job up to and including the originate and its answer,

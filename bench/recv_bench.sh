@@ -10,6 +10,8 @@
 # With MODEMS=N the set is repeated with [hylafax] modems = N, overflow = accept.
 # Usage: bench/recv_bench.sh [BUILD_DIR]
 #   env: REPS=5 PREOPEN=1000 CALLS=3000 BIG=6000 STOPS=20 SPOOLS="/dev/shm /tmp" MODEMS=
+#        PAUSE=0 (seconds between runs; 75 lets ext4 without a journal forget
+#        the files the last run deleted)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
@@ -24,6 +26,7 @@ recv_pid=
 cleanup() {
     [ -n "$recv_pid" ] && kill "$recv_pid" 2>/dev/null
     rm -rf "$tmp"
+    for base in $spools; do rm -rf "$base/faxkit-recv-bench.$$"; done
 }
 trap cleanup EXIT
 
@@ -41,11 +44,15 @@ pin() { if command -v taskset >/dev/null; then echo "taskset -c $1"; fi; }
 median() { sort -n | awk '{v[NR]=$1} END {print (NR ? v[int((NR+1)/2)] : "-")}'; }
 field() { awk -v k="$1:" '$1 == k {print $2}' "$2"; }
 
-# start_recv SPOOL CONFIG ARGS...: fax-recv in the background, listening.
+# start_recv SPOOL CONFIG ARGS...: fax-recv in the background, listening, on
+# a new spool directory under SPOOL. Nothing is deleted before the end: on ext4
+# without a journal, a file created soon after many were deleted costs a scan
+# past every inode freed in the last minute (see docs/performance.md).
+runs=0
 start_recv() {
-    local spool=$1 config=$2
+    local spool=$1/run$((++runs)) config=$2
     shift 2
-    rm -rf "$spool" "$tmp/port"
+    rm -f "$tmp/port"
     FAXKIT_CONFIG=$config $(pin 0) "$build/tools/fax-recv/fax-recv" --spool "$spool" --listen 127.0.0.1:0 \
         --port-file "$tmp/port" "$@" >"$tmp/records" 2>"$tmp/recv.err" &
     recv_pid=$!
@@ -69,6 +76,7 @@ run_set() {
     local keys="setups_per_s recv_cpu_us_per_setup driver_cpu_us_per_setup latency_ms_p50 latency_ms_p99 teardown_recv_cpu_us_per_call errors"
     : >"$tmp/all"
     for i in $(seq "$reps"); do
+        [ "$i" -gt 1 ] && sleep "${PAUSE:-0}"
         start_recv "$spool" "$config" "$@"
         load --preopen "$preopen" --calls "$calls" --concurrency 100 --hold 0 >"$tmp/run.$i" || true
         stop_recv
@@ -116,7 +124,7 @@ echo "== machine"
 echo "$(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '[fax-recv]\noverflow = accept\n' >"$tmp/none.conf"
 for base in $spools; do
-    fs=$(stat -f -c %T "$base")
+    fs=$(findmnt -no FSTYPE -T "$base" 2>/dev/null | head -1)
     run_set "fax-recv --no-modems, spool on $base ($fs): $preopen open, then $calls setups" "$base/faxkit-recv-bench.$$" /dev/null --no-modems
     if [ -n "${MODEMS:-}" ]; then
         printf '[hylafax]\nmodems = %s\n[fax-recv]\noverflow = accept\n' "$MODEMS" >"$tmp/modems.conf"

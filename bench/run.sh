@@ -6,6 +6,8 @@
 #     fax-esl pinned to CPU 0, the server to CPU 1; median of REPS runs.
 #  3. fax-send start: `--version` and one HylaFAX-mode job up to the originate
 #     (bench/fax_send_start.sh; hyperfine, /usr/bin/time).
+#  4. fax-recv: call setups/s with 1,000 calls open, CPU per setup, memory per
+#     open call, stop time (bench/recv_bench.sh, driven by bench/recv_load).
 # Usage: bench/run.sh [BUILD_DIR] (env: EVENTS=200000 REPS=5)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,3 +46,4 @@ for format in plain json; do
 done
 
 "$root/bench/fax_send_start.sh" "$build"
+"$root/bench/recv_bench.sh" "$build"

@@ -49,7 +49,8 @@ public:
     /// \a m is left empty (reusable by the Decoder).
     core::Result<void> take(Message& m);
     core::Result<void> parse_plain(std::string_view body);
-    /// Needs faxkit_json (not enable_json()).
+    /// Decodes a text/event-json body. Defined in faxkit_json; works without
+    /// enable_json().
     core::Result<void> parse_json(std::string_view body);
     core::Result<void> parse_xml(std::string_view body);
     /// Takes the (URL-encoded) outer headers of \a m as the event: the

@@ -1,6 +1,8 @@
 // Event's text/event-json decoding, on simdjson. Built apart from lib/ (CMake
 // target faxkit_json) so that only the programs that need JSON events link
 // simdjson; see event.hpp.
+#include "esl/event.hpp"
+
 #include <memory>
 #include <string>
 
@@ -8,7 +10,6 @@
 #include <simdjson.h>
 
 #include "core/utf8.hpp"
-#include "esl/event.hpp"
 
 namespace fax::esl {
 

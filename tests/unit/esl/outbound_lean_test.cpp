@@ -3,6 +3,9 @@
 // idle, one shared read buffer) and OutboundSession::drop_channel_data.
 // The test plays FreeSWITCH on a loopback socket.
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +35,13 @@ std::string connect_reply() {
     return "Event-Name: CHANNEL_DATA\nUnique-ID: 7d0e2a7c-1111-4c2e-9a57-0b1f7f7f0001\n"
            "Caller-Caller-ID-Number: 5551234\nvariable_sip_to_user: 5550100\n"
            "Content-Type: command/reply\nReply-Text: %2BOK%0A\nSocket-Mode: async\nControl: full\n\n";
+}
+
+double cpu_seconds() {
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 OutboundConfig config() {
@@ -137,6 +147,64 @@ TEST(OutboundLeanTest, CloseInTheMiddleOfAMessageEndsTheSession) {
     EXPECT_EQ(why->code, fax::core::Errc::unavailable);
     EXPECT_NE(why->message.find("in the middle of a message"), std::string::npos) << why->message;
     EXPECT_EQ(events, 0);
+}
+
+// Out of descriptors, accept() fails at once for as long as the connection
+// waits: the server must try again later, not spin, and take the call once
+// descriptors are free again.
+TEST(OutboundLeanTest, OutOfDescriptorsAcceptWaitsInsteadOfSpinning) {
+    Loop loop;
+    LoopGuard guard(loop);
+    int sessions = 0;
+    std::vector<fax::core::Error> failures;
+    OutboundServer server(
+        loop, config(),
+        [&](std::shared_ptr<OutboundSession>) {
+            ++sessions;
+            loop.stop();
+        },
+        [&](const fax::core::Error& e) { failures.push_back(e); });
+    ASSERT_TRUE(server.listen());
+    auto peer = faxkit_test::connect_to(server.port());  // waits in the backlog
+    ASSERT_TRUE(peer);
+
+    rlimit saved{};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+    const int probe = ::dup(0);
+    ASSERT_GE(probe, 0);
+    ::close(probe);
+    rlimit low = saved;
+    low.rlim_cur = static_cast<rlim_t>(probe) + 8;
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+    std::vector<int> fillers;
+    for (int fd = ::dup(0); fd >= 0; fd = ::dup(0)) {
+        fillers.push_back(fd);
+    }
+    loop.after(300ms, [&] {
+        for (int fd : fillers) {
+            ::close(fd);
+        }
+        fillers.clear();
+    });
+    std::jthread freeswitch([&] {
+        EXPECT_EQ(peer->read_message(5000ms).value_or("<none>"), "connect\n\n");
+        peer->send(connect_reply());
+    });
+    const double cpu_before = cpu_seconds();
+    loop.run();
+    const double cpu_used = cpu_seconds() - cpu_before;
+    freeswitch.join();
+    for (int fd : fillers) {
+        ::close(fd);
+    }
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+
+    EXPECT_EQ(sessions, 1) << "the waiting call is taken once descriptors are free";
+    EXPECT_LT(cpu_used, 0.05) << "300 ms out of descriptors must not be spent spinning";
+    ASSERT_FALSE(failures.empty());
+    EXPECT_LE(failures.size(), 10U) << "about one attempt per 100 ms, not a spin";
+    EXPECT_EQ(failures.front().code, fax::core::Errc::temporary);
+    EXPECT_NE(failures.front().message.find("cannot accept a call"), std::string::npos) << failures.front().message;
 }
 
 }  // namespace
