@@ -105,13 +105,7 @@ SendRequest make_request(const SendSettings& s, const JobFields& job, const conf
                     (s.disable_v17_after_retry > 0 && job.tottries >= s.disable_v17_after_retry);
     r.t38 = s.enable_t38;
     r.t38_request = s.request_t38;
-    r.verbose = s.verbose;
-    r.softmodem_fallback = s.softmodem_fallback;
-    r.ring_timeout = s.ring_timeout;
-    r.page_timeout = s.page_timeout;
-    r.total_timeout = s.total_timeout;
-    r.failed_causes = s.failed_causes;
-    r.handle_signals = true;
+    apply_call_settings(s, r);
     return r;
 }
 

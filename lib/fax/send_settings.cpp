@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "config/values.hpp"
+#include "fax/send_call.hpp"
 
 namespace fax::fax {
 
@@ -98,6 +99,16 @@ core::Result<SendSettings> load_send_settings(const config::Ini* ini) {
         return config::value_error(c, "fax-send", "tmpdir", "must be an absolute path");
     }
     return s;
+}
+
+void apply_call_settings(const SendSettings& s, SendRequest& req) {
+    req.verbose = s.verbose;
+    req.softmodem_fallback = s.softmodem_fallback;
+    req.ring_timeout = s.ring_timeout;
+    req.page_timeout = s.page_timeout;
+    req.total_timeout = s.total_timeout;
+    req.failed_causes = s.failed_causes;
+    req.handle_signals = true;
 }
 
 }  // namespace fax::fax

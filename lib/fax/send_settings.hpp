@@ -14,6 +14,8 @@
 
 namespace fax::fax {
 
+struct SendRequest;
+
 struct SendSettings {
     config::EslSettings esl;            ///< [freeswitch] socket, password
     std::vector<std::string> gateways;  ///< [freeswitch] gateway (repeatable)
@@ -49,5 +51,10 @@ struct SendSettings {
 /// Reads the settings from \a ini (may be null: defaults). Errc::config naming
 /// the file, section and key of a bad value.
 core::Result<SendSettings> load_send_settings(const config::Ini* ini);
+
+/// Copies what both modes take from the settings as they are into \a req:
+/// verbose, softmodem fallback, the timeouts and failed causes; and sets
+/// handle_signals.
+void apply_call_settings(const SendSettings& s, SendRequest& req);
 
 }  // namespace fax::fax

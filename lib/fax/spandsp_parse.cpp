@@ -48,6 +48,31 @@ T38Status t38(std::string_view v) noexcept {
     return T38Status::off;
 }
 
+/// The fields of a spandsp::{tx,rx}faxresult, from \a get(name) of its
+/// header names ("fax-result-code", ...).
+template <typename Get>
+FaxResult fax_result(Role role, const Get& g) {
+    FaxResult r;
+    r.role = role;
+    r.success = g("fax-success") == "1";
+    r.result_code = to_int(g("fax-result-code"));
+    r.result_text = g("fax-result-text");
+    r.pages_transferred = to_int(g("fax-document-transferred-pages"));
+    r.total_pages = to_int(g("fax-document-total-pages"));
+    r.image_resolution = parse_resolution(g("fax-image-resolution"));
+    r.image_size = to_int(g("fax-image-size"));
+    r.bad_rows = to_int(g("fax-bad-rows"));
+    r.transfer_rate = to_int(g("fax-transfer-rate"));
+    r.ecm = on(g("fax-ecm-used"));
+    r.t38_status = t38(g("fax-t38-status"));
+    r.local_station_id = g("fax-local-station-id");
+    r.remote_station_id = g("fax-remote-station-id");
+    r.remote_country = g("fax-remote-country");
+    r.remote_vendor = g("fax-remote-vendor");
+    r.remote_model = g("fax-remote-model");
+    return r;
+}
+
 }  // namespace
 
 Resolution parse_resolution(std::string_view text) noexcept {
@@ -107,25 +132,7 @@ std::optional<FaxEvent> parse_spandsp_event(const esl::Event& e) {
         return FaxEvent{std::move(p)};
     }
     if (sub == "faxresult") {
-        FaxResult r;
-        r.role = role;
-        r.success = g("fax-success") == "1";
-        r.result_code = to_int(g("fax-result-code"));
-        r.result_text = g("fax-result-text");
-        r.pages_transferred = to_int(g("fax-document-transferred-pages"));
-        r.total_pages = to_int(g("fax-document-total-pages"));
-        r.image_resolution = parse_resolution(g("fax-image-resolution"));
-        r.image_size = to_int(g("fax-image-size"));
-        r.bad_rows = to_int(g("fax-bad-rows"));
-        r.transfer_rate = to_int(g("fax-transfer-rate"));
-        r.ecm = on(g("fax-ecm-used"));
-        r.t38_status = t38(g("fax-t38-status"));
-        r.local_station_id = g("fax-local-station-id");
-        r.remote_station_id = g("fax-remote-station-id");
-        r.remote_country = g("fax-remote-country");
-        r.remote_vendor = g("fax-remote-vendor");
-        r.remote_model = g("fax-remote-model");
-        return FaxEvent{std::move(r)};
+        return FaxEvent{fax_result(role, g)};
     }
     return std::nullopt;
 }
@@ -135,30 +142,15 @@ std::optional<FaxResult> fax_result_from_variables(const esl::Event& e, Role rol
     if (!code) {
         return std::nullopt;
     }
+    // The same names as the event headers, as variables: variable_fax_result_code.
     auto g = [&](std::string_view name) {
         std::string key = "variable_";
-        key += name;
+        for (const char c : name) {
+            key += c == '-' ? '_' : c;
+        }
         return e.get(key);
     };
-    FaxResult r;
-    r.role = role;
-    r.result_code = to_int(*code);
-    r.success = g("fax_success") == "1";
-    r.result_text = g("fax_result_text");
-    r.pages_transferred = to_int(g("fax_document_transferred_pages"));
-    r.total_pages = to_int(g("fax_document_total_pages"));
-    r.image_resolution = parse_resolution(g("fax_image_resolution"));
-    r.image_size = to_int(g("fax_image_size"));
-    r.bad_rows = to_int(g("fax_bad_rows"));
-    r.transfer_rate = to_int(g("fax_transfer_rate"));
-    r.ecm = on(g("fax_ecm_used"));
-    r.t38_status = t38(g("fax_t38_status"));
-    r.local_station_id = g("fax_local_station_id");
-    r.remote_station_id = g("fax_remote_station_id");
-    r.remote_country = g("fax_remote_country");
-    r.remote_vendor = g("fax_remote_vendor");
-    r.remote_model = g("fax_remote_model");
-    return r;
+    return fax_result(role, g);
 }
 
 }  // namespace fax::fax

@@ -139,13 +139,7 @@ int run_standalone_send(const SendSettings& settings, const StandaloneOptions& o
     req.ecm = o.ecm.value_or(true);
     req.t38 = o.t38.value_or(settings.enable_t38);
     req.t38_request = o.t38.value_or(settings.request_t38);
-    req.verbose = settings.verbose;
-    req.softmodem_fallback = settings.softmodem_fallback;
-    req.ring_timeout = settings.ring_timeout;
-    req.page_timeout = settings.page_timeout;
-    req.total_timeout = settings.total_timeout;
-    req.failed_causes = settings.failed_causes;
-    req.handle_signals = true;
+    apply_call_settings(settings, req);
 
     jsonl::Writer writer(out_fd);
     bool out_ok = true;

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "config/dynamic_config.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -79,17 +80,9 @@ TEST(DynamicConfigParseTest, GatewayList) {
 }
 
 /// Scripts in a fresh directory under TMPDIR, removed with the fixture.
-class DynamicConfigRunTest : public ::testing::Test {
+class DynamicConfigRunTest : public faxkit_test::TempDirTest {
 protected:
-    void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "faxkit-dynconf-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        m_dir = tmpl;
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(m_dir, ec);
-    }
+    DynamicConfigRunTest() : TempDirTest("dynconf") {}
     /// Writes an executable shell script \a name (relative to the directory).
     std::string script(const std::string& name, const std::string& body) {
         const fs::path p = m_dir / name;
@@ -98,7 +91,6 @@ protected:
         fs::permissions(p, fs::perms::owner_all);
         return p.string();
     }
-    fs::path m_dir;
 };
 
 TEST_F(DynamicConfigRunTest, ArgumentsReachTheScriptAndItsAnswerIsParsed) {

@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include "core/subprocess.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -32,18 +33,9 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 /// A fresh directory under TMPDIR, removed with the fixture.
-class SubprocessTest : public ::testing::Test {
+class SubprocessTest : public faxkit_test::TempDirTest {
 protected:
-    void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "faxkit-subprocess-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        m_dir = tmpl;
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(m_dir, ec);
-    }
-    fs::path m_dir;
+    SubprocessTest() : TempDirTest("subprocess") {}
 };
 
 SubprocessResult run_ok(const std::vector<std::string>& argv, const SubprocessOptions& options = {}) {

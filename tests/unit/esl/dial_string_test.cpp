@@ -20,6 +20,7 @@
 #include "esl/fs_string.hpp"
 #include "esl/originate.hpp"
 #include "store/fs_db.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -420,20 +421,21 @@ TEST(DialStringBuild, SetDialVarReplacesAnyCase) {
 
 // --- db lookups ----------------------------------------------------------------
 
-class DialStringDb : public ::testing::Test {
+class DialStringDb : public faxkit_test::TempDirTest {
 protected:
+    DialStringDb() : TempDirTest("dialdb") {}
     void SetUp() override {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "faxkit-dialdb-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        m_dir = tmpl;
+        TempDirTest::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
         auto db = fax::store::FsDb::open((m_dir / "db.sqlite").string(), "test");
         ASSERT_TRUE(db.ok()) << db.error().message;
         m_db.emplace(std::move(*db));
     }
     void TearDown() override {
         m_db.reset();
-        std::error_code ec;
-        std::filesystem::remove_all(m_dir, ec);
+        TempDirTest::TearDown();
     }
     std::string api(std::string_view args) {
         auto r = m_db->api(args);
@@ -442,7 +444,6 @@ protected:
         return !r.ok() ? "<error>" : r->empty() ? std::string("-ERR no reply\n") : *r;
     }
 
-    std::filesystem::path m_dir;
     std::optional<fax::store::FsDb> m_db;
 };
 

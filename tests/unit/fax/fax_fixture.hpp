@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fax/exchange.hpp"
+#include "support/temp_dir.hpp"
 #include "tiff/bitmap.hpp"
 #include "tiff/test_document.hpp"
 
@@ -58,22 +59,18 @@ inline std::vector<std::string> expected_sequence(int pages) {
     return s;
 }
 
-class FaxFixture : public ::testing::Test {
+class FaxFixture : public TempDirTest {
 protected:
+    FaxFixture() : TempDirTest("fax") {}
     void SetUp() override {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "faxkit-fax-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        m_dir = tmpl;
+        TempDirTest::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
         m_doc = path("doc.tif");
         ASSERT_TRUE(fax::tiff::write_test_document(m_doc, m_doc_options).ok());
         m_sent = fax::tiff::render_test_pages(m_doc_options);
     }
-    void TearDown() override {
-        std::error_code ec;
-        std::filesystem::remove_all(m_dir, ec);
-    }
-    std::string path(const std::string& name) const { return (m_dir / name).string(); }
-
     /// Caller sends doc.tif as "TX-IDENT", answerer receives rx.tif as "RX-IDENT".
     fax::fax::ExchangeConfig config(fax::fax::Transport t = fax::fax::Transport::audio) const {
         fax::fax::ExchangeConfig c;
@@ -105,7 +102,6 @@ protected:
         return pages.ok() ? std::move(pages).value() : std::vector<fax::tiff::PageBitmap>{};
     }
 
-    std::filesystem::path m_dir;
     std::string m_doc;
     fax::tiff::TestDocumentOptions m_doc_options;  // 3 pages, fine, T.4 2-D
     std::vector<fax::tiff::PageBitmap> m_sent;

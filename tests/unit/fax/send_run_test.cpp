@@ -21,6 +21,7 @@
 #include "fax/scenario.hpp"
 #include "fax/send_call.hpp"
 #include "fax/switch.hpp"
+#include "support/temp_dir.hpp"
 #include "tiff/bitmap.hpp"
 #include "tiff/test_document.hpp"
 
@@ -34,19 +35,9 @@ using fax::fax::SendRequest;
 using fax::fax::SendStatus;
 
 struct TmpDir {
-    TmpDir() {
-        path = fs::temp_directory_path() /
-               ("faxkit-send-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::create_directories(path / "received");
-    }
-    ~TmpDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    TmpDir(const TmpDir&) = delete;
-    TmpDir& operator=(const TmpDir&) = delete;
-    fs::path path;
-    static inline int counter = 0;
+    TmpDir() { fs::create_directories(path / "received"); }
+    faxkit_test::TempDir tmp{"send-run"};
+    fs::path path = tmp.dir();
 };
 
 /// fax-sim's switch on its own loop thread, listening on 127.0.0.1:<any>.

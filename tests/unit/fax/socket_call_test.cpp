@@ -13,6 +13,7 @@
 #include "esl/command.hpp"
 #include "esl/outbound_server.hpp"
 #include "fax/switch.hpp"
+#include "support/temp_dir.hpp"
 #include "tiff/bitmap.hpp"
 #include "tiff/test_document.hpp"
 
@@ -22,17 +23,8 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 struct Tmp {
-    Tmp() {
-        dir = fs::temp_directory_path() / ("faxkit-socket-call-" + std::to_string(::getpid()) + "-" +
-                                           std::to_string(counter++));
-        fs::create_directories(dir);
-    }
-    ~Tmp() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-    fs::path dir;
-    static inline int counter = 0;
+    faxkit_test::TempDir tmp{"socket-call"};
+    fs::path dir = tmp.dir();
 };
 
 struct Seen {

@@ -16,22 +16,15 @@
 
 #include "hylafax/receive_slot.hpp"
 #include "hylafax/sequence.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
 struct Spool {
-    Spool() {
-        path = fs::temp_directory_path() / ("faxkit-slot-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-        fs::create_directories(path);
-    }
-    ~Spool() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    fs::path path;
-    static inline int n = 0;
+    faxkit_test::TempDir tmp{"slot"};
+    fs::path path = tmp.dir();
 };
 
 std::string read_all(const fs::path& p) {

@@ -19,22 +19,15 @@
 
 #include "hylafax/sequence.hpp"
 #include "hylafax/xferfaxlog.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
 struct TmpDir {
-    TmpDir() {
-        path = fs::temp_directory_path() / ("faxkit-hylafax-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-        fs::create_directories(path);
-    }
-    ~TmpDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    fs::path path;
-    static inline int n = 0;
+    faxkit_test::TempDir tmp{"hylafax"};
+    fs::path path = tmp.dir();
 };
 
 std::string read_all(const fs::path& p) {

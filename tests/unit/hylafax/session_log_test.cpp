@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include "hylafax/session_log.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -68,19 +69,9 @@ private:
     std::optional<std::string> m_old;
 };
 
-class SessionLogTest : public ::testing::Test {
+class SessionLogTest : public faxkit_test::TempDirTest {
 protected:
-    void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "faxkit-sessionlog-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        m_dir = tmpl;
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(m_dir, ec);
-    }
-    std::string path(const std::string& name) const { return (m_dir / name).string(); }
-    fs::path m_dir;
+    SessionLogTest() : TempDirTest("sessionlog") {}
 };
 
 TEST_F(SessionLogTest, TheRegexDescribesARealHylafaxSessionLog) {

@@ -21,6 +21,7 @@
 #include "core/loop.hpp"
 #include "core/loop_asio.hpp"
 #include "hylafax/virtual_modems.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -48,19 +49,12 @@ unsigned mode_of(const fs::path& p) {
 // A spool with etc/ and status/; removed at the end.
 struct Spool {
     Spool() {
-        dir = fs::temp_directory_path() /
-              ("faxkit-modems-" + std::to_string(::getpid()) + "-" + std::to_string(serial++));
-        fs::remove_all(dir);
         fs::create_directories(dir / "etc");
         fs::create_directories(dir / "status");
     }
-    ~Spool() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
     std::string status(const std::string& id) const { return slurp(dir / "status" / id); }
-    fs::path dir;
-    static inline int serial = 0;
+    faxkit_test::TempDir tmp{"modems"};
+    fs::path dir = tmp.dir();
 };
 
 // faxq's side of <spool>/FIFO: opened O_RDWR|O_NONBLOCK like faxq does, read

@@ -12,6 +12,7 @@
 #include <tiffio.h>
 #pragma GCC diagnostic pop
 
+#include "support/temp_dir.hpp"
 #include "tiff/bitmap.hpp"
 #include "tiff/test_document.hpp"
 #include "tiff/writer.hpp"
@@ -26,20 +27,10 @@ using fax::tiff::PageBitmap;
 using fax::tiff::TestDocumentOptions;
 
 /// A fresh directory under TMPDIR, removed with the fixture.
-class TiffTest : public ::testing::Test {
+class TiffTest : public faxkit_test::TempDirTest {
 protected:
-    void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "faxkit-tiff-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        m_dir = tmpl;
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(m_dir, ec);
-    }
-    std::string path(const std::string& name) const { return (m_dir / name).string(); }
+    TiffTest() : TempDirTest("tiff") {}
 
-    fs::path m_dir;
 };
 
 TEST_F(TiffTest, RoundTripEveryCompression) {

@@ -18,6 +18,7 @@
 #pragma GCC diagnostic pop
 
 #include "core/subprocess.hpp"
+#include "support/temp_dir.hpp"
 #include "tiff/bitmap.hpp"
 #include "tiff/convert.hpp"
 
@@ -90,19 +91,16 @@ TEST(TiffConvertCommandTest, PathsCannotBecomeOptionsPipesOrFormats) {
     }
 }
 
-class TiffConvertTest : public ::testing::Test {
+class TiffConvertTest : public faxkit_test::TempDirTest {
 protected:
+    TiffConvertTest() : TempDirTest("convert") {}
     void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "faxkit-convert-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        m_dir = tmpl;
+        TempDirTest::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
         write("two.ps", k_two_pages);
     }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(m_dir, ec);
-    }
-    std::string path(const std::string& name) const { return (m_dir / name).string(); }
     void write(const std::string& name, std::string_view text) const {
         std::ofstream(path(name), std::ios::binary) << text;
     }
@@ -111,7 +109,6 @@ protected:
             GTEST_SKIP() << "ghostscript (gs) is not installed";
         }
     }
-    fs::path m_dir;
 };
 
 /// Checks the two pages of k_two_pages at 204 dpi across and \a y_dpi down.

@@ -24,6 +24,7 @@
 #pragma GCC diagnostic pop
 
 #include "hylafax/class2_params.hpp"
+#include "support/temp_dir.hpp"
 #include "tiff/bitmap.hpp"
 #include "tiff/fax_tags.hpp"
 #include "tiff/test_document.hpp"
@@ -212,18 +213,9 @@ ReceivedFaxInfo full_info() {
     return info;
 }
 
-class TiffFaxTags : public ::testing::Test {
+class TiffFaxTags : public faxkit_test::TempDirTest {
 protected:
-    void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "faxkit-faxtags-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        m_dir = tmpl;
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(m_dir, ec);
-    }
-    std::string path(const std::string& name) const { return (m_dir / name).string(); }
+    TiffFaxTags() : TempDirTest("faxtags") {}
     /// Names in the directory (no temporary file may be left behind).
     std::vector<std::string> listing() const {
         std::vector<std::string> names;
@@ -233,7 +225,6 @@ protected:
         return names;
     }
 
-    fs::path m_dir;
 };
 
 TEST_F(TiffFaxTags, EncodedParamsAreTheWorkedExample) { EXPECT_EQ(fine_mmr_ecm_14400(), 2211881U); }

@@ -17,6 +17,7 @@
 #pragma GCC diagnostic pop
 
 #include "fax/exchange.hpp"
+#include "support/temp_dir.hpp"
 #include "tiff/bitmap.hpp"
 #include "tiff/merge.hpp"
 #include "tiff/test_document.hpp"
@@ -131,18 +132,9 @@ Pages concat(std::initializer_list<std::pair<const Pages*, std::size_t>> parts) 
     return out;
 }
 
-class TiffMerge : public ::testing::Test {
+class TiffMerge : public faxkit_test::TempDirTest {
 protected:
-    void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "faxkit-merge-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        m_dir = tmpl;
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(m_dir, ec);
-    }
-    std::string path(const std::string& name) const { return (m_dir / name).string(); }
+    TiffMerge() : TempDirTest("merge") {}
 
     /// Renders and writes a test document; returns its pages.
     Pages document(const std::string& name, Compression c, FaxResolution r, int pages, std::uint32_t seed) {
@@ -173,7 +165,6 @@ protected:
         EXPECT_FALSE(d) << fax::tiff::describe(*d);
     }
 
-    fs::path m_dir;
 };
 
 TEST_F(TiffMerge, G4AndG3DocumentsFromTheirStartPages) {
