@@ -128,3 +128,19 @@ use_fake_in_config() {
 	run shellcheck "$EXAMPLES"/*.sh
 	assert_success
 }
+
+@test "make demo's script: every fax of it sent, received and compared; fax-send's exit statuses; fax-recv's spool" {
+	local build
+	build=$(cd "$FAXKIT_BIN_DIR/../.." && pwd)
+	run -0 --separate-stderr timeout 120 "$FAXKIT_ROOT/scripts/demo.sh" "$build"
+	assert_line "identical: the far end received the same 3 pages"
+	assert_line "identical over T.38 too"
+	assert_line --partial '"type":"fax.sent","attempt":2,"gateway":"gw1","pages":3'
+	assert_line "exit status 0 (0: sent)"
+	assert_line --partial '"type":"fax.failed","attempt":1,"gateway":"gw1","pages":0'
+	assert_line "exit status 75 (75: not sent, worth retrying)"
+	assert_line --partial '"type":"fax.received","from":"5552222","to":"5550100","pages":3'
+	assert_line --regexp $'^RECV\t000000001\tfreeswitch\trecvq/fax000000001.tif\t"5550100"\t"5552222"\t3$'
+	assert_line "identical: fax-recv stored the same 3 pages"
+	assert_line --partial "demo: done."
+}
