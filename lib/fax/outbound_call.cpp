@@ -43,9 +43,12 @@ void set_call_state(Switch::Impl& sw, Call& call, CallState next) {
 }
 
 // Fires one of our terminal's fax events (the caller side is our channel).
-void on_fax_event(Switch::Impl& sw, const std::shared_ptr<Call>& call, Side side, const FaxEvent& e) {
-    if (side != Side::caller || call->finished) {
-        return;
+void on_fax_event(Switch::Impl& sw, const std::shared_ptr<Call>& call, int generation, Side side, const FaxEvent& e) {
+    if (side != Side::caller || call->finished || generation != call->fax_generation || call->switch_now) {
+        return;  // the far end, or an exchange being replaced by its T.38 one
+    }
+    if (call->t38_switch && std::holds_alternative<Negotiation>(e)) {
+        call->switch_now = true;  // reported below; step_fax switches after this step
     }
     if (const auto* result = std::get_if<FaxResult>(&e); result != nullptr && call->hold_phase_e &&
                                                          !call->held_result) {
@@ -71,14 +74,47 @@ void on_fax_event(Switch::Impl& sw, const std::shared_ptr<Call>& call, Side side
     }
 }
 
+// Makes \a cfg the call's exchange (a new generation: events of the one it
+// replaces are dropped). False when it cannot start: the call is ended.
+bool run_exchange(const std::shared_ptr<Switch::Impl>& sw, const std::shared_ptr<Call>& call, const ExchangeConfig& cfg) {
+    const int generation = ++call->fax_generation;
+    std::weak_ptr<Switch::Impl> weak_sw = sw;
+    std::weak_ptr<Call> weak_call = call;
+    auto exchange = Exchange::create(cfg, [weak_sw, weak_call, generation](Side side, const FaxEvent& e) {
+        auto s = weak_sw.lock();
+        auto c = weak_call.lock();
+        if (s && c) {
+            on_fax_event(*s, c, generation, side, e);
+        }
+    });
+    if (!exchange) {
+        call->ch.set_variable("current_application_response", exchange.error().message);
+        finish_call(*sw, call, "NORMAL_CLEARING");
+        return false;
+    }
+    call->fax.emplace(std::move(*exchange));
+    return true;
+}
+
 // Runs the exchange: a tight loop in fast mode, 20 ms blocks in real time.
 void step_fax(const std::shared_ptr<Switch::Impl>& sw, const std::shared_ptr<Call>& call) {
     if (call->finished || !call->fax) {
         return;
     }
-    const bool running = call->fax->step(sw->config.realtime ? k_block_samples : k_fast_blocks * k_block_samples);
+    bool running = call->fax->step(sw->config.realtime ? k_block_samples : k_fast_blocks * k_block_samples);
     if (call->finished) {
         return;
+    }
+    if (call->switch_now) {
+        // The far end's T.38 re-INVITE: mod_spandsp restarts the fax over
+        // T.38 (the audio session ends without a result) and negotiates again.
+        const ExchangeConfig cfg = *call->t38_switch;
+        call->t38_switch.reset();
+        call->switch_now = false;
+        if (!run_exchange(sw, call, cfg)) {
+            return;
+        }
+        running = true;
     }
     if (!running && !call->hold_phase_e) {
         return;  // phase E already handled by on_fax_event
@@ -150,22 +186,18 @@ void start_txfax(const std::shared_ptr<Switch::Impl>& sw, const std::shared_ptr<
     ch.set_variable("fax_ecm_requested", cfg.caller.ecm ? "1" : "0");
     ch.set_variable("fax_filename", call->app_arg);
 
-    std::weak_ptr<Switch::Impl> weak_sw = sw;
-    std::weak_ptr<Call> weak_call = call;
-    auto exchange = Exchange::create(cfg, [weak_sw, weak_call](Side side, const FaxEvent& e) {
-        auto s = weak_sw.lock();
-        auto c = weak_call.lock();
-        if (s && c) {
-            on_fax_event(*s, c, side, e);
+    if ((m.t38 == T38Support::late || m.t38 == T38Support::late_fails) && cfg.caller.t38 &&
+        cfg.transport == Transport::audio) {
+        ExchangeConfig t38 = cfg;
+        t38.transport = Transport::t38;
+        if (m.t38 == T38Support::late_fails) {
+            t38.impairments.hangup_after_ms = 8000;
         }
-    });
-    if (!exchange) {
-        ch.set_variable("current_application_response", exchange.error().message);
-        finish_call(*sw, call, "NORMAL_CLEARING");
-        return;
+        call->t38_switch = std::move(t38);
     }
-    call->fax.emplace(std::move(*exchange));
-    step_fax(sw, call);
+    if (run_exchange(sw, call, cfg)) {
+        step_fax(sw, call);
+    }
 }
 
 // A leg that answers: the channel, its events, +OK, then the application.
@@ -434,7 +466,7 @@ void hangup_call(Switch::Impl& sw, const std::shared_ptr<Call>& call, std::strin
         call->hold_phase_e = false;
         const FaxEvent e = *call->held_result;
         call->held_result.reset();
-        on_fax_event(sw, call, Side::caller, e);
+        on_fax_event(sw, call, call->fax_generation, Side::caller, e);
         return;
     }
     if (call->fax && call->fax->running()) {

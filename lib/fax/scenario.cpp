@@ -324,8 +324,12 @@ private:
                 m.t38 = t.get<bool>() ? T38Support::yes : T38Support::no;
             } else if (t.is_string() && t.get_ref<const std::string&>() == "fails") {
                 m.t38 = T38Support::fails;
+            } else if (t.is_string() && t.get_ref<const std::string&>() == "late") {
+                m.t38 = T38Support::late;
+            } else if (t.is_string() && t.get_ref<const std::string&>() == "late_fails") {
+                m.t38 = T38Support::late_fails;
             } else {
-                return error(path + ".t38", "must be true, false or \"fails\"");
+                return error(path + ".t38", "must be true, false, \"fails\", \"late\" or \"late_fails\"");
             }
         }
         if (obj.contains("noise_dbm0")) {

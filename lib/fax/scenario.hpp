@@ -46,7 +46,12 @@
 ///   max_bit_rate   top speed: 14400, 9600, 7200, 4800 or 2400 (14400)
 ///   t38            true: supports T.38; false: G.711 only (a T.38 re-INVITE
 ///                  is refused); "fails": accepts T.38 but the fax over T.38
-///                  fails while G.711 works (what softmodem fallback is for)
+///                  fails while G.711 works (what softmodem fallback is for);
+///                  "late": answers in G.711 and re-INVITEs to T.38 once the
+///                  sender has negotiated (a gateway that switches on hearing
+///                  V.21), unless the sender asked for T.38 first: the sender
+///                  negotiates twice, then sends over T.38; "late_fails": the
+///                  same, and the fax over T.38 then fails as with "fails"
 ///   noise_dbm0     a noisy line: white noise of this level, -90..0 dBm0 (the
 ///                  modems send at about -14 dBm0; around -30 gives bad rows
 ///                  without ECM)
@@ -82,7 +87,7 @@ enum class Outcome {
 /// "gateway_down", "invalid_gateway".
 std::string_view outcome_name(Outcome o) noexcept;
 
-enum class T38Support { yes, no, fails };
+enum class T38Support { yes, no, fails, late, late_fails };
 
 /// The receiving fax machine at the far end.
 struct FaxMachine {

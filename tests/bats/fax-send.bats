@@ -591,7 +591,60 @@ assert s["fallback_written"] is False, s
 	assert_output false
 }
 
-# fb_fake_start: a scripted Event Socket (python3) for what fax-sim cannot show a sender: one bgapi
+@test "softmodem fallback learns from fax-sim: a late T.38 re-INVITE that breaks the fax writes the entry; the retry goes over G.711" {
+	# A T.38 gateway that switches on hearing V.21 ("late_fails"): the sender negotiates over G.711,
+	# then over T.38, and the fax fails. Two negotiations: gofaxip's rule writes db fallback/<number>.
+	sim_start --scenario "$(sim_scenario sc '{"numbers": {"4930741": {"t38": "late_fails"}}}')"
+	conf '[freeswitch]
+softmodemfallback = true
+[gofaxsend]
+enablet38 = true
+requestt38 = false'
+	local t0 t1
+	t0=$(date +%s)
+	run -75 --separate-stderr send_to 4930741
+	t1=$(date +%s)
+	save_output
+	jsonl_check "$OUT" '
+n = [r["t38_status"] for r in recs if r["type"] == "fax.negotiated"]
+assert n == ["off", "negotiated"], n
+s = recs[-1]
+assert (s["type"], s["status"], s["negotiations"], s["result_code"], s["pages"]) == ("fax.failed", "retry", 2, 49, 0), s
+assert (s["fallback_active"], s["fallback_written"]) == (False, True), s
+'
+	run -0 --separate-stderr sim_esl api db select/fallback/4930741
+	((output >= t0 && output <= t1)) || fail "fallback entry $output is not the time of the send [$t0, $t1]"
+	# the retry finds the entry: T.38 off, no re-INVITE accepted, the fax goes through over G.711
+	run -0 --separate-stderr send_to 4930741
+	save_output
+	jsonl_check "$OUT" '
+n = [r["t38_status"] for r in recs if r["type"] == "fax.negotiated"]
+assert n == ["off"], n
+s = recs[-1]
+assert (s["type"], s["pages"], s["t38_status"], s["fallback_active"], s["fallback_written"]) == ("fax.sent", 3, "off", True, False), s
+'
+	run -0 --separate-stderr fax_sim compare "$DOC" "$SIM_RECEIVED/$(jq -r 'select(.type == "fax.sent") | .uuid' <<<"$output").tif"
+}
+
+@test "softmodem fallback: a fax that succeeds after two negotiations (late T.38) writes no entry" {
+	sim_start --scenario "$(sim_scenario sc '{"numbers": {"4930740": {"t38": "late"}}}')"
+	conf '[freeswitch]
+softmodemfallback = true
+[gofaxsend]
+enablet38 = true
+requestt38 = false'
+	run -0 --separate-stderr send_to 4930740
+	save_output
+	jsonl_check "$OUT" '
+s = recs[-1]
+assert (s["type"], s["negotiations"], s["t38_status"], s["pages"]) == ("fax.sent", 2, "negotiated", 3), s
+assert (s["fallback_active"], s["fallback_written"]) == (False, False), s
+'
+	run -0 --separate-stderr sim_esl api db exists/fallback/4930740
+	assert_output false
+}
+
+# fb_fake_start: a scripted Event Socket (python3) for the order fax-sim does not play (T.38 first, then audio): one bgapi
 # originate answers, then two txfaxnegociateresult (T.38, then audio), a failed txfaxresult and the hangup.
 # Implements auth, filter, event, api db (in memory), uuid_kill; logs every command to $FB_LOG.
 fb_fake_start() {
@@ -693,7 +746,7 @@ EOF
 }
 
 @test "softmodem fallback: a failed fax negotiated twice writes db insert/fallback/<number>/<now> (scripted ESL)" {
-	# fax-sim never reports two negotiations to a sender; this scripted switch does (T.38, then audio).
+	# fax-sim switches only from audio to T.38 (above); this scripted switch negotiates T.38, then audio.
 	fb_fake_start
 	conf '[freeswitch]
 softmodemfallback = true'

@@ -329,6 +329,45 @@ assert g711["fax-document-transferred-pages"] == "3", g711
 	run -0 --separate-stderr fax_sim compare "$DOC" "$SIM_RECEIVED/$b.tif"
 }
 
+@test "scenario: a gateway that re-INVITEs to T.38 late: two negotiations (off, then negotiated); late_fails fails over T.38" {
+	sim_start --scenario "$(sim_scenario sc '{"numbers": {"4930740": {"t38": "late"}, "4930741": {"t38": "late_fails"}}}')"
+	local late asked fails audio
+	late=$(new_uuid) asked=$(new_uuid) fails=$(new_uuid) audio=$(new_uuid)
+	shell_start
+	shell_fax "$late" sofia/gateway/gw1/4930740 ,fax_enable_t38=true
+	shell_wait_event 30 "$late" CHANNEL_HANGUP_COMPLETE
+	shell_fax "$asked" sofia/gateway/gw1/4930740 ,fax_enable_t38=true,fax_enable_t38_request=true
+	shell_wait_event 30 "$asked" CHANNEL_HANGUP_COMPLETE
+	shell_fax "$fails" sofia/gateway/gw1/4930741 ,fax_enable_t38=true
+	shell_wait_event 30 "$fails" CHANNEL_HANGUP_COMPLETE
+	shell_fax "$audio" sofia/gateway/gw1/4930741 ,fax_enable_t38=false
+	shell_wait_event 30 "$audio" CHANNEL_HANGUP_COMPLETE
+	shell_stop
+	jsonl_check "$SHELL_OUT" '
+def of(u, sub):
+    return [e["headers"] for e in events() if e["uuid"] == u and e["subclass"] == sub]
+def check(u, t38s, ok, pages):
+    neg = of(u, "spandsp::txfaxnegociateresult")
+    assert [n["fax-t38-status"] for n in neg] == t38s, (u, neg)
+    res = of(u, "spandsp::txfaxresult")
+    assert len(res) == 1, (u, res)
+    r = res[0]
+    assert r["fax-success"] == ("1" if ok else "0"), r
+    assert r["fax-t38-status"] == t38s[-1], r
+    assert r["fax-document-transferred-pages"] == str(pages), r
+    if not ok:
+        assert r["fax-result-code"] == "49", r
+    assert len(of(u, "spandsp::txfaxpageresult")) == pages, u
+late, asked, fails, audio = args
+check(late, ["off", "negotiated"], True, 3)
+check(asked, ["negotiated"], True, 3)
+check(fails, ["off", "negotiated"], False, 0)
+check(audio, ["off"], True, 3)
+' "$late" "$asked" "$fails" "$audio"
+	run -0 --separate-stderr fax_sim compare "$DOC" "$SIM_RECEIVED/$late.tif"
+	run -0 --separate-stderr fax_sim compare "$DOC" "$SIM_RECEIVED/$audio.tif"
+}
+
 # ---------------------------------------------------------------- 5. incoming calls: fax-sim call
 
 # check_call_record FILE UUIDFILE T38: the socket server's record of one good incoming 3-page fax.

@@ -87,6 +87,8 @@ TEST(Scenario, ExampleFixture) {
     EXPECT_EQ(old.t38, T38Support::no);
     EXPECT_EQ(s.behaviour_for("gw1", "4930700").ring_ms, 4000);
     EXPECT_EQ(s.behaviour_for("gw1", "4930738").machine.t38, T38Support::fails);
+    EXPECT_EQ(s.behaviour_for("gw1", "4930739").machine.t38, T38Support::late_fails);
+    EXPECT_EQ(s.behaviour_for("gw1", "4930740").machine.t38, T38Support::late);
     EXPECT_EQ(s.behaviour_for("gw1", "4930800").machine.noise_dbm0, -30.0);
     EXPECT_EQ(s.behaviour_for("gw1", "4930900").machine.hangup_after_pages, 1);
     EXPECT_EQ(s.behaviour_for("gw1", "4930900").machine.hangup_delay_ms, 3000);
@@ -149,7 +151,7 @@ TEST(Scenario, ErrorsNameTheJsonPath) {
         {R"({"numbers": {"1": 17}})", "test.json: $.numbers[\"1\"]: must be a kind (\"fax\", \"busy\", …) or an object"},
         {R"({"numbers": {"1": {"max_bit_rate": 12000}}})", "test.json: $.numbers[\"1\"].max_bit_rate: must be 14400, 9600, 7200, 4800 or 2400"},
         {R"({"numbers": {"1": {"csi": "123456789012345678901"}}})", "test.json: $.numbers[\"1\"].csi: must be a string of at most 20 printable ASCII characters"},
-        {R"({"numbers": {"1": {"t38": "maybe"}}})", "test.json: $.numbers[\"1\"].t38: must be true, false or \"fails\""},
+        {R"({"numbers": {"1": {"t38": "maybe"}}})", "test.json: $.numbers[\"1\"].t38: must be true, false, \"fails\", \"late\" or \"late_fails\""},
         {R"({"numbers": {"1": {"ecm": "no"}}})", "test.json: $.numbers[\"1\"].ecm: must be true or false"},
         {R"({"numbers": {"1": {"noise_dbm0": 3}}})", "test.json: $.numbers[\"1\"].noise_dbm0: must be a number from -90 to 0 (dBm0)"},
         {R"({"numbers": {"1": {"hangup_delay_ms": 10}}})", "test.json: $.numbers[\"1\"].hangup_delay_ms: needs hangup_after_pages"},
