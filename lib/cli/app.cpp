@@ -2,7 +2,6 @@
 
 #include <csignal>
 #include <exception>
-#include <iostream>
 
 #include <fmt/format.h>
 
@@ -10,7 +9,12 @@
 
 namespace fax::cli {
 
+void ensure_iostreams() {
+    static const std::ios_base::Init init;
+}
+
 App::App(std::string tool, std::string summary) : m_tool(tool), m_app(std::move(summary), tool), m_diag(tool) {
+    ensure_iostreams();
     m_app.set_help_flag("-h,--help", "Print this help and exit");
     m_app.fallthrough(true);  // global options may also follow the subcommand
     m_app.set_version_flag("-V,--version", fmt::format("{} (faxkit) {}", tool, core::k_version), "Print the version and exit");

@@ -7,8 +7,7 @@
 #include <optional>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
+#include "cli/cli11.hpp"
 #include "cli/diag.hpp"
 
 namespace fax::cli {

@@ -4,10 +4,11 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <optional>
 
 #include <fmt/format.h>
+
+#include "core/file.hpp"
 
 namespace fax::config {
 
@@ -76,12 +77,12 @@ core::Result<EslSettings> esl_settings(const Ini* ini, const std::optional<std::
     if (const char* env = std::getenv("FAX_ESL_PASSWORD"); env != nullptr && *env != '\0') {
         s.password = env;
     } else if (password_file) {
-        std::ifstream in(*password_file);
-        if (!in) {
+        auto text = core::read_file(*password_file, 64U << 10U);
+        if (!text) {
             return core::make_error(core::Errc::config,
-                                    fmt::format("cannot read password file {}: {}", *password_file, std::strerror(errno)));
+                                    fmt::format("cannot read password file {}: {}", *password_file, text.error().message));
         }
-        std::getline(in, s.password);
+        s.password = text->substr(0, text->find('\n'));
         if (!s.password.empty() && s.password.back() == '\r') {
             s.password.pop_back();
         }

@@ -4,11 +4,11 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <sys/stat.h>
 
 #include <fmt/format.h>
+
+#include "core/file.hpp"
 
 namespace fax::config {
 
@@ -181,13 +181,11 @@ core::Result<Ini> Ini::parse(std::string_view text, std::string_view source) {
 }
 
 core::Result<Ini> Ini::load(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return core::make_error(core::Errc::config, fmt::format("cannot read config {}: {}", path, std::strerror(errno)));
+    auto text = core::read_file(path);
+    if (!text) {
+        return core::make_error(core::Errc::config, fmt::format("cannot read config {}: {}", path, text.error().message));
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parse(ss.str(), path);
+    return parse(*text, path);
 }
 
 std::optional<std::string> Ini::get(std::string_view section, std::string_view key) const {

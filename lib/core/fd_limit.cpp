@@ -3,19 +3,21 @@
 #include <sys/resource.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
-#include <fstream>
 
 #include <fmt/format.h>
+
+#include "core/file.hpp"
 
 namespace fax::core {
 
 namespace {
 
 rlim_t nr_open() {
-    std::ifstream in("/proc/sys/fs/nr_open");
     unsigned long long n = 0;
-    if (in >> n && n > 0) {
+    if (auto text = read_file("/proc/sys/fs/nr_open", 64);
+        text && std::from_chars(text->data(), text->data() + text->size(), n).ec == std::errc{} && n > 0) {
         return static_cast<rlim_t>(n);
     }
     return 1048576;  // the kernel's default nr_open

@@ -2,9 +2,9 @@
 
 #include <chrono>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/cli11.hpp"
 #include "config/esl_settings.hpp"
 #include "core/loop.hpp"
 #include "core/time.hpp"

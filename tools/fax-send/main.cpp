@@ -8,13 +8,21 @@
 #include "cli/app.hpp"
 #include "config/duration.hpp"
 #include "core/stdio.hpp"
-#include "fax/hylafax_send.hpp"
+#include "fax/send_command.hpp"
 #include "fax/standalone_send.hpp"
 
 using namespace fax;
 
 int main(int argc, char** argv) {
     core::ensure_standard_fds();
+    std::signal(SIGPIPE, SIG_IGN);
+    if (auto faxq = ::fax::fax::parse_faxq_call(argc, argv)) {
+        // faxq's own call, once per job: no option parser needed.
+        return cli::run_main("fax-send", [&] {
+            const cli::Diag diag("fax-send");
+            return ::fax::fax::run_hylafax_mode(faxq->modem, faxq->qfiles, "", {}, diag);
+        });
+    }
     return cli::run_main("fax-send", [&] {
         cli::App app("fax-send", "Send a fax through FreeSWITCH: HylaFAX SendFaxCmd, or standalone");
         auto& c = app.cli();
@@ -74,34 +82,13 @@ int main(int argc, char** argv) {
         if ((t38 && no_t38) || (ecm && no_ecm)) {
             return usage("--t38/--no-t38 and --ecm/--no-ecm exclude each other");
         }
-        std::optional<config::Ini> ini;
-        if (auto path = config::resolve_config_path(app.config_path())) {
-            auto loaded = config::Ini::load(*path);
-            if (!loaded) {
-                return hylafax ? ::fax::fax::report_setup_failure({modem, files[0], events}, loaded.error(), diag)
-                               : diag.fail(loaded.error());
-            }
-            ini = std::move(*loaded);
-        }
-        auto settings = ::fax::fax::load_send_settings(ini ? &*ini : nullptr);
-        if (settings && (host || password_file)) {
-            if (auto esl = config::esl_settings(ini ? &*ini : nullptr, host, password_file)) {
-                settings->esl = *esl;
-            } else {
-                return diag.fail(esl.error());
-            }
-        }
-        if (!settings) {
-            // faxq: a config error is the site's to fix; the job waits (retry).
-            return hylafax ? ::fax::fax::report_setup_failure({modem, files[0], events}, settings.error(), diag)
-                           : diag.fail(settings.error());
-        }
-        std::signal(SIGPIPE, SIG_IGN);
+        const ::fax::fax::SendConfigArgs config_args{app.config_path(), host, password_file};
         if (hylafax) {
-            if (files.size() > 1) {
-                diag.warning(fmt::format("batching is not supported: only {} is sent (set MaxBatchJobs: 1)", files[0]));
-            }
-            return ::fax::fax::run_hylafax_send(*settings, {modem, files[0], events}, diag);
+            return ::fax::fax::run_hylafax_mode(modem, files, events, config_args, diag);
+        }
+        auto settings = ::fax::fax::load_send_config(config_args);
+        if (!settings) {
+            return diag.fail(settings.error());
         }
         auto delay = config::parse_duration(retry_delay, "--retry-delay");
         if (!delay) {
