@@ -43,9 +43,9 @@ void set_call_state(Switch::Impl& sw, Call& call, CallState next) {
 }
 
 // Fires one of our terminal's fax events (the caller side is our channel).
-void on_fax_event(Switch::Impl& sw, const std::shared_ptr<Call>& call, int generation, Side side, const FaxEvent& e) {
-    if (side != Side::caller || call->finished || generation != call->fax_generation || call->switch_now) {
-        return;  // the far end, or an exchange being replaced by its T.38 one
+void on_fax_event(Switch::Impl& sw, const std::shared_ptr<Call>& call, Side side, const FaxEvent& e) {
+    if (side != Side::caller || call->finished || call->switch_now) {
+        return;  // the far end, or the audio exchange after its negotiation (T.38 takes over)
     }
     if (call->t38_switch && std::holds_alternative<Negotiation>(e)) {
         call->switch_now = true;  // reported below; step_fax switches after this step
@@ -74,17 +74,16 @@ void on_fax_event(Switch::Impl& sw, const std::shared_ptr<Call>& call, int gener
     }
 }
 
-// Makes \a cfg the call's exchange (a new generation: events of the one it
-// replaces are dropped). False when it cannot start: the call is ended.
+// Makes \a cfg the call's exchange, replacing (freeing) any earlier one,
+// which reports nothing more. False when it cannot start: the call is ended.
 bool run_exchange(const std::shared_ptr<Switch::Impl>& sw, const std::shared_ptr<Call>& call, const ExchangeConfig& cfg) {
-    const int generation = ++call->fax_generation;
     std::weak_ptr<Switch::Impl> weak_sw = sw;
     std::weak_ptr<Call> weak_call = call;
-    auto exchange = Exchange::create(cfg, [weak_sw, weak_call, generation](Side side, const FaxEvent& e) {
+    auto exchange = Exchange::create(cfg, [weak_sw, weak_call](Side side, const FaxEvent& e) {
         auto s = weak_sw.lock();
         auto c = weak_call.lock();
         if (s && c) {
-            on_fax_event(*s, c, generation, side, e);
+            on_fax_event(*s, c, side, e);
         }
     });
     if (!exchange) {
@@ -466,7 +465,7 @@ void hangup_call(Switch::Impl& sw, const std::shared_ptr<Call>& call, std::strin
         call->hold_phase_e = false;
         const FaxEvent e = *call->held_result;
         call->held_result.reset();
-        on_fax_event(sw, call, call->fax_generation, Side::caller, e);
+        on_fax_event(sw, call, Side::caller, e);
         return;
     }
     if (call->fax && call->fax->running()) {

@@ -59,8 +59,7 @@ struct Call : std::enable_shared_from_this<Call> {
     /// A far end that re-INVITEs to T.38 after the sender's first
     /// negotiation ("late"): the exchange to continue with over T.38.
     std::optional<ExchangeConfig> t38_switch;
-    int fax_generation = 0;  ///< which exchange is current (events of an older one are dropped)
-    bool switch_now = false;  ///< the audio exchange has negotiated: switch to t38_switch
+    bool switch_now = false;  ///< the audio exchange has negotiated: its later events are dropped, T.38 follows
     std::optional<FaxResult> held_result;  ///< txfax that never ends: phase E kept until a kill
     bool hold_phase_e = false;
     bool finished = false;

@@ -13,6 +13,7 @@
 
 #include "config/esl_settings.hpp"
 #include "config/ini.hpp"
+#include "support/env.hpp"
 #include "support/printers.hpp"
 
 namespace {
@@ -36,34 +37,6 @@ fax::core::Error parse_error(std::string_view text) {
     EXPECT_FALSE(r) << "accepted: " << text;
     return r ? fax::core::Error{} : r.error();
 }
-
-/// Sets (or unsets, with nullopt) an environment variable for one scope.
-class EnvVar {
-public:
-    EnvVar(const char* name, std::optional<std::string> value) : m_name(name) {
-        if (const char* old = std::getenv(name)) {
-            m_old = old;
-        }
-        if (value) {
-            ::setenv(name, value->c_str(), 1);
-        } else {
-            ::unsetenv(name);
-        }
-    }
-    ~EnvVar() {
-        if (m_old) {
-            ::setenv(m_name.c_str(), m_old->c_str(), 1);
-        } else {
-            ::unsetenv(m_name.c_str());
-        }
-    }
-    EnvVar(const EnvVar&) = delete;
-    EnvVar& operator=(const EnvVar&) = delete;
-
-private:
-    std::string m_name;
-    std::optional<std::string> m_old;
-};
 
 /// A temporary file removed at scope end.
 class TempFile {
@@ -232,10 +205,10 @@ TEST(IniTest, LoadReportsTheFileInErrors) {
 }
 
 TEST(IniTest, ResolveConfigPath) {
-    EnvVar env("FAXKIT_CONFIG", "/from/env.conf");
+    faxkit_test::ScopedEnv env("FAXKIT_CONFIG", "/from/env.conf");
     EXPECT_EQ(fax::config::resolve_config_path(std::string("/from/cli.conf")), "/from/cli.conf");
     EXPECT_EQ(fax::config::resolve_config_path(std::nullopt), "/from/env.conf");
-    EnvVar unset("FAXKIT_CONFIG", std::nullopt);
+    faxkit_test::ScopedEnv unset("FAXKIT_CONFIG", std::nullopt);
     const bool etc = std::filesystem::exists("/etc/gofax.conf");
     EXPECT_EQ(fax::config::resolve_config_path(std::nullopt),
               etc ? std::optional<std::string>("/etc/gofax.conf") : std::nullopt);
@@ -270,7 +243,7 @@ TEST(HostPortTest, BadForms) {
 }
 
 TEST(EslSettingsTest, Defaults) {
-    EnvVar env("FAX_ESL_PASSWORD", std::nullopt);
+    faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     auto s = fax::config::esl_settings(nullptr, std::nullopt, std::nullopt);
     ASSERT_TRUE(s);
     EXPECT_EQ(s->host, "127.0.0.1");
@@ -279,7 +252,7 @@ TEST(EslSettingsTest, Defaults) {
 }
 
 TEST(EslSettingsTest, ConfigSocketAndPassword) {
-    EnvVar env("FAX_ESL_PASSWORD", std::nullopt);
+    faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     const Ini ini = parse("[freeswitch]\nsocket = 10.1.2.3:8022\npassword = \"s3cret pw\"\n");
     auto s = fax::config::esl_settings(&ini, std::nullopt, std::nullopt);
     ASSERT_TRUE(s);
@@ -297,7 +270,7 @@ TEST(EslSettingsTest, ConfigSocketAndPassword) {
 }
 
 TEST(EslSettingsTest, HostOverrideBeatsConfig) {
-    EnvVar env("FAX_ESL_PASSWORD", std::nullopt);
+    faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     const Ini ini = parse("[freeswitch]\nsocket = 10.1.2.3:8022\n");
     auto s = fax::config::esl_settings(&ini, std::string("[::1]:9000"), std::nullopt);
     ASSERT_TRUE(s);
@@ -313,7 +286,7 @@ TEST(EslSettingsTest, PasswordPrecedence) {
     const Ini ini = parse("[freeswitch]\npassword = fromconfig\n");
     TempFile file("fromfile\r\nsecond line\n");
     {
-        EnvVar env("FAX_ESL_PASSWORD", std::nullopt);
+        faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
         auto s = fax::config::esl_settings(&ini, std::nullopt, std::nullopt);
         ASSERT_TRUE(s);
         EXPECT_EQ(s->password, "fromconfig");
@@ -322,7 +295,7 @@ TEST(EslSettingsTest, PasswordPrecedence) {
         EXPECT_EQ(f->password, "fromfile");  // first line, CR dropped
     }
     {
-        EnvVar env("FAX_ESL_PASSWORD", "fromenv");
+        faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", "fromenv");
         auto s = fax::config::esl_settings(&ini, std::nullopt, file.path());
         ASSERT_TRUE(s);
         EXPECT_EQ(s->password, "fromenv");
@@ -331,7 +304,7 @@ TEST(EslSettingsTest, PasswordPrecedence) {
         EXPECT_EQ(n->password, "fromenv");
     }
     {
-        EnvVar env("FAX_ESL_PASSWORD", "");  // empty: not set
+        faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", "");  // empty: not set
         auto s = fax::config::esl_settings(&ini, std::nullopt, std::nullopt);
         ASSERT_TRUE(s);
         EXPECT_EQ(s->password, "fromconfig");
@@ -339,7 +312,7 @@ TEST(EslSettingsTest, PasswordPrecedence) {
 }
 
 TEST(EslSettingsTest, Errors) {
-    EnvVar env("FAX_ESL_PASSWORD", std::nullopt);
+    faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     auto missing = fax::config::esl_settings(nullptr, std::nullopt, std::string("/nonexistent/faxkit/pw"));
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, Errc::config);

@@ -10,6 +10,7 @@
 #include "esl/event.hpp"
 #include "esl/event_data.hpp"
 #include "esl/serializer.hpp"
+#include "support/env.hpp"
 
 namespace {
 
@@ -66,20 +67,11 @@ TEST(EventDataTest, FromEventCopiesVerbatim) {
 }
 
 TEST(EventStamperTest, StandardHeadersInFreeSwitchOrder) {
-    const char* old_tz = std::getenv("TZ");
-    const std::string saved = old_tz != nullptr ? old_tz : "";
-    ::setenv("TZ", "UTC", 1);
-    ::tzset();
+    const faxkit_test::ScopedEnv utc("TZ", "UTC");
     EventStamper s({"3e3f60f3-68c9-41e2-9c5f-0e95c318960a", "vm", "", "192.0.2.2", "fd00::2"});
     s.set_clock([] { return std::int64_t{1795441499560893}; });
     const EventData e = s.create("CUSTOM", CallSite{"mod_spandsp_fax.c", "phase_e_handler", 676}, "spandsp::txfaxresult");
     const EventData f = s.create("CHANNEL_ANSWER", CallSite{"switch_channel.c", "switch_channel_perform_mark_answered", 3910});
-    if (old_tz != nullptr) {
-        ::setenv("TZ", saved.c_str(), 1);
-    } else {
-        ::unsetenv("TZ");
-    }
-    ::tzset();
     EXPECT_EQ(plain(e),
               "Event-Name: CUSTOM\nCore-UUID: 3e3f60f3-68c9-41e2-9c5f-0e95c318960a\nFreeSWITCH-Hostname: vm\n"
               "FreeSWITCH-Switchname: vm\nFreeSWITCH-IPv4: 192.0.2.2\nFreeSWITCH-IPv6: fd00%3A%3A2\n"

@@ -1,8 +1,6 @@
 // fax::fax::parse_faxq_call (faxq's SendFaxCmd call, taken without the option
 // parser) and load_send_config (-c, -H, --password-file).
 
-#include <stdlib.h>
-
 #include <fstream>
 #include <optional>
 #include <string>
@@ -12,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "fax/send_command.hpp"
+#include "support/env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -53,24 +52,11 @@ TEST(ParseFaxqCallTest, AnythingElseGoesToTheOptionParser) {
 class LoadSendConfigTest : public faxkit_test::TempDirTest {
 protected:
     LoadSendConfigTest() : TempDirTest("sendcmd") {}
-    void SetUp() override {
-        TempDirTest::SetUp();
-        if (const char* old = std::getenv("FAX_ESL_PASSWORD")) {
-            m_old_password = old;
-        }
-        ::unsetenv("FAX_ESL_PASSWORD");
-    }
-    void TearDown() override {
-        if (m_old_password) {
-            ::setenv("FAX_ESL_PASSWORD", m_old_password->c_str(), 1);
-        }
-        TempDirTest::TearDown();
-    }
     std::string write(const std::string& name, const std::string& text) const {
         std::ofstream(path(name), std::ios::binary) << text;
         return path(name);
     }
-    std::optional<std::string> m_old_password;
+    const faxkit_test::ScopedEnv m_no_password{"FAX_ESL_PASSWORD", std::nullopt};
 };
 
 TEST_F(LoadSendConfigTest, TheFileGivesTheSettings) {

@@ -12,6 +12,7 @@
 
 #include "config/ini.hpp"
 #include "fax/send_settings.hpp"
+#include "support/env.hpp"
 
 namespace {
 
@@ -21,27 +22,6 @@ using fax::fax::SendSettings;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
-
-/// Unsets $FAX_ESL_PASSWORD for one scope (it would override the config's password).
-class NoPasswordEnv {
-public:
-    NoPasswordEnv() {
-        if (const char* old = std::getenv("FAX_ESL_PASSWORD")) {
-            m_old = old;
-        }
-        ::unsetenv("FAX_ESL_PASSWORD");
-    }
-    ~NoPasswordEnv() {
-        if (m_old) {
-            ::setenv("FAX_ESL_PASSWORD", m_old->c_str(), 1);
-        }
-    }
-    NoPasswordEnv(const NoPasswordEnv&) = delete;
-    NoPasswordEnv& operator=(const NoPasswordEnv&) = delete;
-
-private:
-    std::optional<std::string> m_old;
-};
 
 Ini ini(std::string_view text) {
     auto r = Ini::parse(text, "test.conf");
@@ -97,20 +77,20 @@ void expect_defaults(const SendSettings& s) {
 }
 
 TEST(SendSettingsTest, DefaultsWithoutAFile) {
-    NoPasswordEnv env;
+    const faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     auto r = fax::fax::load_send_settings(nullptr);
     ASSERT_TRUE(r) << r.error().message;
     expect_defaults(*r);
 }
 
 TEST(SendSettingsTest, DefaultsWithAnEmptyFile) {
-    NoPasswordEnv env;
+    const faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     expect_defaults(load(""));
     expect_defaults(load("[gofaxd]\nsocket = 127.0.0.1:8022\n[freeswitch]\n"));
 }
 
 TEST(SendSettingsTest, EveryKey) {
-    NoPasswordEnv env;
+    const faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     const SendSettings s = load(R"(
 [freeswitch]
 socket = 10.0.0.5:8099
@@ -181,7 +161,7 @@ jobreqproto = 30
 }
 
 TEST(SendSettingsTest, TheSampleGofaxConf) {
-    NoPasswordEnv env;
+    const faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     auto c = Ini::load(std::string(FAXKIT_FIXTURES_DIR) + "/config/gofax.conf");
     ASSERT_TRUE(c) << c.error().message;
     auto r = fax::fax::load_send_settings(&*c);
@@ -198,7 +178,7 @@ TEST(SendSettingsTest, TheSampleGofaxConf) {
 }
 
 TEST(SendSettingsTest, FaxSendPagetimeoutWins) {
-    NoPasswordEnv env;
+    const faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     // Whatever the order in the file.
     EXPECT_EQ(load("[fax-send]\npagetimeout = 20s\n[gofaxsend]\npagetimeout = 90s\n").page_timeout, 20s);
     EXPECT_EQ(load("[gofaxsend]\npagetimeout = 90s\n[fax-send]\npagetimeout = 20s\n").page_timeout, 20s);
@@ -206,14 +186,14 @@ TEST(SendSettingsTest, FaxSendPagetimeoutWins) {
 }
 
 TEST(SendSettingsTest, SecondsSettingsTakeWholeSeconds) {
-    NoPasswordEnv env;
+    const faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     const SendSettings s = load("[fax-send]\nringtimeout = 1500ms\njobreqbusy = 0\n");
     EXPECT_EQ(s.ring_timeout, 1s);
     EXPECT_EQ(s.requeue_busy, 0s);
 }
 
 TEST(SendSettingsTest, BareBooleanIsTrueAndEmptyIntIsZero) {
-    NoPasswordEnv env;
+    const faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     const SendSettings s = load("[freeswitch]\nverbose\n[gofaxsend]\nenablet38\ndisablev17afterretry =\n");
     EXPECT_TRUE(s.verbose);
     EXPECT_TRUE(s.enable_t38);
@@ -221,7 +201,7 @@ TEST(SendSettingsTest, BareBooleanIsTrueAndEmptyIntIsZero) {
 }
 
 void expect_config_error(std::string_view text, const std::string& section_key) {
-    NoPasswordEnv env;
+    const faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     const auto e = load_error(text);
     EXPECT_EQ(e.code, Errc::config) << text;
     EXPECT_THAT(e.message, HasSubstr("test.conf")) << text;
@@ -247,7 +227,7 @@ TEST(SendSettingsTest, BadNumbers) {
 // as unsigned and cast to int, so 2^31..2^32-1 become negative, i.e. "off",
 // instead of being refused or kept large.
 TEST(SendSettingsTest, HugeRetryCountsAreNotNegative) {
-    NoPasswordEnv env;
+    const faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     const Ini c = ini("[gofaxsend]\ndisablev17afterretry = 4294967295\n");
     auto r = fax::fax::load_send_settings(&c);
     if (r) {
@@ -273,7 +253,7 @@ TEST(SendSettingsTest, EslTimeoutMustBePositive) {
 TEST(SendSettingsTest, TmpdirMustBeAbsolute) {
     expect_config_error("[fax-send]\ntmpdir = tmp\n", "[fax-send] tmpdir");
     expect_config_error("[fax-send]\ntmpdir =\n", "[fax-send] tmpdir");
-    NoPasswordEnv env;
+    const faxkit_test::ScopedEnv env("FAX_ESL_PASSWORD", std::nullopt);
     EXPECT_EQ(load("[fax-send]\ntmpdir = /x\n").tmp_dir, "/x");
 }
 

@@ -19,6 +19,7 @@
 
 #include "hylafax/sequence.hpp"
 #include "hylafax/xferfaxlog.hpp"
+#include "support/env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -112,10 +113,7 @@ TEST(HylafaxXferfaxlogTest, ReproducesTheRealFaxsendRecord) {
     // log/xferfaxlog written by HylaFAX+ 6.0.7 faxsend (hylafax-integration.md §5).
     const std::string want = read_all(std::string(FAXKIT_FIXTURES_DIR) + "/hylafax/xferfaxlog-SEND-real-faxsend.txt");
     ASSERT_FALSE(want.empty());
-    const char* old_tz = std::getenv("TZ");
-    const std::string saved = old_tz != nullptr ? old_tz : "";
-    setenv("TZ", "UTC", 1);
-    tzset();
+    const faxkit_test::ScopedEnv utc("TZ", "UTC");
     fax::hylafax::XferRecord r;
     std::tm tm{};
     tm.tm_year = 2026 - 1900;
@@ -138,12 +136,6 @@ TEST(HylafaxXferfaxlogTest, ReproducesTheRealFaxsendRecord) {
     r.owner = "root";
     r.dcs = "00 00 00";
     EXPECT_EQ(fax::hylafax::format_record(r), want);
-    if (old_tz != nullptr) {
-        setenv("TZ", saved.c_str(), 1);
-    } else {
-        unsetenv("TZ");
-    }
-    tzset();
 }
 
 TEST(HylafaxXferfaxlogTest, QuotingAndHostileValues) {

@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include "hylafax/session_log.hpp"
+#include "support/env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -46,29 +47,6 @@ std::string read_all(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
-/// Sets TZ for one test and restores it.
-class ScopedTz {
-public:
-    explicit ScopedTz(const char* tz) {
-        if (const char* old = std::getenv("TZ")) {
-            m_old = old;
-        }
-        ::setenv("TZ", tz, 1);
-        ::tzset();
-    }
-    ~ScopedTz() {
-        if (m_old) {
-            ::setenv("TZ", m_old->c_str(), 1);
-        } else {
-            ::unsetenv("TZ");
-        }
-        ::tzset();
-    }
-
-private:
-    std::optional<std::string> m_old;
-};
-
 class SessionLogTest : public faxkit_test::TempDirTest {
 protected:
     SessionLogTest() : TempDirTest("sessionlog") {}
@@ -85,7 +63,7 @@ TEST_F(SessionLogTest, TheRegexDescribesARealHylafaxSessionLog) {
 }
 
 TEST_F(SessionLogTest, FormatReproducesHylafaxsLineByteForByte) {
-    const ScopedTz utc("UTC");
+    const faxkit_test::ScopedEnv utc("TZ", "UTC");
     // 2026-11-23 13:43:52.72 UTC, pid 1301: the first line of the real sample.
     EXPECT_EQ(format_session_log_line(1795441432, 729'999'999, 1301, "SESSION BEGIN 000000001 5550006"),
               read_lines(FAXKIT_FIXTURES_DIR "/hylafax/session-log-c000000001.txt").front());
@@ -95,7 +73,7 @@ TEST_F(SessionLogTest, FormatReproducesHylafaxsLineByteForByte) {
 }
 
 TEST_F(SessionLogTest, FormatUsesLocalTime) {
-    const ScopedTz berlin("CET-1CEST,M3.5.0,M10.5.0/3");  // POSIX rule: no zoneinfo needed
+    const faxkit_test::ScopedEnv berlin("TZ", "CET-1CEST,M3.5.0,M10.5.0/3");  // POSIX rule: no zoneinfo needed
     EXPECT_EQ(format_session_log_line(1795441432, 0, 1, "x"), "Nov 23 14:43:52.00: [    1]: x");
 }
 
